@@ -1,0 +1,29 @@
+using EventSeries.Organizations;
+
+namespace EventSeries.Api.Contracts;
+
+/// <summary>Body of POST /api/organizations.</summary>
+public sealed class CreateOrganizationRequest
+{
+    public string? Name { get; init; }
+}
+
+/// <summary>Body of POST /api/organizations/{id}/members.</summary>
+public sealed class AddMemberRequest
+{
+    public string? DisplayName { get; init; }
+
+    public string? Email { get; init; }
+
+    public Role? Role { get; init; }
+
+    public NewMember ToMember() => new(DisplayName ?? "", Email, Required.Value(Role, "role"));
+}
+
+/// <summary>Body of POST /api/organizations/{id}/members/{userId}/tokens.</summary>
+public sealed class IssueTokenRequest
+{
+    public string? Name { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+}

@@ -1,0 +1,107 @@
+using EventSeries.Series;
+
+namespace EventSeries.Api.Contracts;
+
+/// <summary>The check-in window in a request: minutes before the start it opens, minutes after the start it closes (null: at the end).</summary>
+public sealed class CheckInWindowRequest
+{
+    public int? OpensMinutesBeforeStart { get; init; }
+
+    public int? ClosesMinutesAfterStart { get; init; }
+
+    public static CheckInWindow From(CheckInWindowRequest? request) => request is null
+        ? CheckInWindow.Default
+        : new CheckInWindow(request.OpensMinutesBeforeStart ?? CheckInWindow.Default.OpensMinutesBeforeStart, request.ClosesMinutesAfterStart);
+}
+
+/// <summary>Body of PUT /api/series/{id}: the series' schedule and capacity.</summary>
+public class SeriesSpecRequest
+{
+    public string? Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public DateTimeOffset? StartsAt { get; init; }
+
+    public DateTimeOffset? EndsAt { get; init; }
+
+    /// <summary>Opens 60 minutes before the start and closes at the end when left out.</summary>
+    public CheckInWindowRequest? CheckInWindow { get; init; }
+
+    /// <summary>The most people inside at once; no limit when left out.</summary>
+    public int? Capacity { get; init; }
+
+    public SeriesSpec ToSpec() => new(
+        Name ?? "", Description, Required.Value(StartsAt, "startsAt"), Required.Value(EndsAt, "endsAt"),
+        CheckInWindowRequest.From(CheckInWindow), Capacity);
+}
+
+/// <summary>Body of POST /api/series: the schedule plus its event and, optionally, gates and category limits.</summary>
+public sealed class CreateSeriesRequest : SeriesSpecRequest
+{
+    public Guid? EventId { get; init; }
+
+    public List<Guid>? GateIds { get; init; }
+
+    public List<CategoryLimitRequest>? CategoryLimits { get; init; }
+
+    public NewSeries ToNewSeries() => new(
+        Required.Value(EventId, "eventId"), ToSpec(), [.. GateIds ?? []], CategoryLimitRequest.ToLimits(CategoryLimits));
+}
+
+/// <summary>One category limit.</summary>
+public sealed class CategoryLimitRequest
+{
+    public string? Category { get; init; }
+
+    public int? MaxWristbands { get; init; }
+
+    public static ImmutableArray<CategoryLimit> ToLimits(List<CategoryLimitRequest>? limits) =>
+    [
+        .. (limits ?? []).Select((l, i) => l is null
+            ? throw DomainException.Invalid($"categoryLimits[{i}]", "Required.")
+            : new CategoryLimit(l.Category ?? "", Required.Value(l.MaxWristbands, $"categoryLimits[{i}].maxWristbands"))),
+    ];
+}
+
+/// <summary>Body of POST /api/series/{id}/categories.</summary>
+public sealed class SetCategoryLimitsRequest
+{
+    public List<CategoryLimitRequest>? Limits { get; init; }
+}
+
+/// <summary>Body of POST /api/series/{id}/transitions.</summary>
+public sealed class TransitionRequest
+{
+    public SeriesLifecycle? To { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+/// <summary>Body of POST /api/series/{id}/gates.</summary>
+public sealed class AssignGatesRequest
+{
+    public List<Guid>? GateIds { get; init; }
+}
+
+/// <summary>Body of POST /api/series/{id}/wristbands: one wristband by id or NFC UID.</summary>
+public sealed class AssignWristbandRequest
+{
+    public Guid? WristbandId { get; init; }
+
+    public string? NfcId { get; init; }
+
+    public WristbandAssignment ToAssignment() => WristbandId is null && NfcId is null
+        ? throw DomainException.Invalid("wristbandId", "Give wristbandId or nfcId.")
+        : new WristbandAssignment(WristbandId is { } id ? [id] : [], NfcId is { } nfc ? [nfc] : []);
+}
+
+/// <summary>Body of POST /api/series/{id}/wristbands/bulk: up to 10,000 by id and/or NFC UID.</summary>
+public sealed class BulkAssignWristbandsRequest
+{
+    public List<Guid>? WristbandIds { get; init; }
+
+    public List<string>? NfcIds { get; init; }
+
+    public WristbandAssignment ToAssignment() => new([.. WristbandIds ?? []], [.. (NfcIds ?? []).Select(n => n ?? "")]);
+}

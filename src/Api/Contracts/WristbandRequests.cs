@@ -1,0 +1,33 @@
+using EventSeries.Wristbands;
+
+namespace EventSeries.Api.Contracts;
+
+/// <summary>Body of POST /api/events/{id}/wristbands: up to 10,000 wristbands, all or nothing.</summary>
+public sealed class RegisterWristbandsRequest
+{
+    public List<WristbandRequest>? Wristbands { get; init; }
+
+    public ImmutableArray<WristbandSpec> ToSpecs() =>
+    [
+        .. Required.Object(Wristbands, "wristbands").Select((w, i) => w is null
+            ? throw DomainException.Invalid($"wristbands[{i}]", "Required.")
+            : new WristbandSpec(Guid.CreateVersion7(), w.NfcId ?? "", w.Category ?? "", w.Status ?? WristbandStatus.Active)),
+    ];
+}
+
+/// <summary>One wristband to register.</summary>
+public sealed class WristbandRequest
+{
+    public string? NfcId { get; init; }
+
+    public string? Category { get; init; }
+
+    /// <summary>Active when left out.</summary>
+    public WristbandStatus? Status { get; init; }
+}
+
+/// <summary>Body of PUT /api/wristbands/{id}/status.</summary>
+public sealed class WristbandStatusRequest
+{
+    public WristbandStatus? Status { get; init; }
+}

@@ -1,0 +1,30 @@
+using EventSeries.Api.Auth;
+using EventSeries.Api.Contracts;
+using EventSeries.Events;
+
+namespace EventSeries.Api.Endpoints;
+
+/// <summary>Gates of an event.</summary>
+public static class GateEndpoints
+{
+    public static IEndpointRouteBuilder MapGateEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/events/{eventId:guid}/gates").WithTags("Gates");
+        group.MapGet("/", ListAsync).WithName("ListGates").WithSummary("The event's gates.");
+        group.MapPost("/", CreateAsync).WithName("CreateGate").WithSummary("Adds a gate (name unique per event).");
+        group.MapPut("/{gateId:guid}", UpdateAsync).WithName("UpdateGate").WithSummary("Changes a gate: name, kind, open/closed, allowed categories.");
+        return app;
+    }
+
+    public static async Task<Ok<ImmutableArray<GateView>>> ListAsync(Guid eventId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IEventGrain>(eventId).GetGatesAsync(http.Caller()));
+
+    public static async Task<Created<GateView>> CreateAsync(Guid eventId, GateRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var gate = await grains.GetGrain<IEventGrain>(eventId).CreateGateAsync(http.Caller(), Guid.CreateVersion7(), request.ToSpec());
+        return TypedResults.Created($"/api/events/{eventId}/gates/{gate.Id}", gate);
+    }
+
+    public static async Task<Ok<GateView>> UpdateAsync(Guid eventId, Guid gateId, GateRequest request, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IEventGrain>(eventId).UpdateGateAsync(http.Caller(), gateId, request.ToSpec()));
+}

@@ -1,0 +1,62 @@
+using EventSeries.Api.Auth;
+using EventSeries.Api.Contracts;
+using EventSeries.Organizations;
+using EventSeries.Persistence.Queries;
+
+namespace EventSeries.Api.Endpoints;
+
+/// <summary>Organizations (tenants), their members and members' tokens.</summary>
+public static class OrganizationEndpoints
+{
+    public static IEndpointRouteBuilder MapOrganizationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/organizations").WithTags("Organizations");
+        group.MapGet("/", ListAsync).WithName("ListOrganizations").WithSummary("The caller's organizations and their role in each.");
+        group.MapPost("/", CreateAsync).WithName("CreateOrganization").WithSummary("Creates an organization; the caller becomes its owner.");
+        group.MapGet("/{organizationId:guid}", GetAsync).WithName("GetOrganization").WithSummary("One organization.");
+        group.MapGet("/{organizationId:guid}/members", ListMembersAsync).WithName("ListMembers").WithSummary("The organization's members.");
+        group.MapPost("/{organizationId:guid}/members", AddMemberAsync).WithName("AddMember")
+            .WithSummary("Adds a new user with a role (admins add members below owner; owners add anyone).");
+        group.MapGet("/{organizationId:guid}/members/{userId:guid}/tokens", ListTokensAsync).WithName("ListTokens")
+            .WithSummary("A member's tokens (never their secrets).");
+        group.MapPost("/{organizationId:guid}/members/{userId:guid}/tokens", IssueTokenAsync).WithName("IssueToken")
+            .WithSummary("Issues a bearer token; the secret is in this response only.");
+        group.MapDelete("/{organizationId:guid}/tokens/{tokenId:guid}", RevokeTokenAsync).WithName("RevokeToken").WithSummary("Revokes a token.");
+        return app;
+    }
+
+    public static async Task<Ok<IReadOnlyList<OrganizationView>>> ListAsync(HttpContext http, ReadQueries queries) =>
+        TypedResults.Ok(await queries.ListOrganizationsAsync(http.Caller()));
+
+    public static async Task<Created<OrganizationView>> CreateAsync(CreateOrganizationRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var id = Guid.CreateVersion7();
+        var created = await grains.GetGrain<IOrganizationGrain>(id).CreateAsync(http.Caller(), request.Name ?? "");
+        return TypedResults.Created($"/api/organizations/{id}", created);
+    }
+
+    public static async Task<Ok<OrganizationView>> GetAsync(Guid organizationId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(organizationId).GetAsync(http.Caller()));
+
+    public static async Task<Ok<ImmutableArray<MemberView>>> ListMembersAsync(Guid organizationId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(organizationId).GetMembersAsync(http.Caller()));
+
+    public static async Task<Created<MemberView>> AddMemberAsync(Guid organizationId, AddMemberRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var member = await grains.GetGrain<IOrganizationGrain>(organizationId).AddMemberAsync(http.Caller(), request.ToMember());
+        return TypedResults.Created($"/api/organizations/{organizationId}/members/{member.UserId}", member);
+    }
+
+    public static async Task<Ok<ImmutableArray<TokenView>>> ListTokensAsync(Guid organizationId, Guid userId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(organizationId).GetTokensAsync(http.Caller(), userId));
+
+    public static async Task<Created<IssuedToken>> IssueTokenAsync(Guid organizationId, Guid userId, IssueTokenRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var issued = await grains.GetGrain<IOrganizationGrain>(organizationId)
+            .IssueTokenAsync(http.Caller(), userId, new TokenRequest(request.Name, request.ExpiresAt));
+        return TypedResults.Created($"/api/organizations/{organizationId}/members/{userId}/tokens", issued);
+    }
+
+    public static async Task<Ok<TokenView>> RevokeTokenAsync(Guid organizationId, Guid tokenId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(organizationId).RevokeTokenAsync(http.Caller(), tokenId));
+}

@@ -1,0 +1,62 @@
+using EventSeries.Api.Auth;
+using EventSeries.Api.Contracts;
+using EventSeries.Persistence.Queries;
+using EventSeries.Series;
+
+namespace EventSeries.Api.Endpoints;
+
+/// <summary>Event series: listing, creation, editing, deletion and the lifecycle.</summary>
+public static class SeriesEndpoints
+{
+    public static IEndpointRouteBuilder MapSeriesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/series").WithTags("Series");
+        group.MapGet("/", ListAsync).WithName("ListSeries")
+            .WithSummary("Series of the caller's organizations by start time; filter by eventId, lifecycle, from/to (overlap), parentSeriesId; paged.");
+        group.MapPost("/", CreateAsync).WithName("CreateSeries").WithSummary("Creates a draft series, optionally with gates and category limits.");
+        group.MapGet("/{seriesId:guid}", GetAsync).WithName("GetSeries").WithSummary("One series with its gates and categories.");
+        group.MapPut("/{seriesId:guid}", UpdateAsync).WithName("UpdateSeries").WithSummary("Changes the schedule, window and capacity.");
+        group.MapDelete("/{seriesId:guid}", DeleteAsync).WithName("DeleteSeries").WithSummary("Deletes a draft or cancelled series.");
+        group.MapGet("/{seriesId:guid}/transitions", ListTransitionsAsync).WithName("ListSeriesTransitions")
+            .WithSummary("Every lifecycle transition, oldest first.");
+        group.MapPost("/{seriesId:guid}/transitions", TransitionAsync).WithName("TransitionSeries")
+            .WithSummary("Moves the lifecycle (draft→scheduled→active→completed, or →cancelled); 409 for a move the state machine lacks.");
+        return app;
+    }
+
+    public static async Task<Ok<Page<SeriesSummary>>> ListAsync(
+        Guid? eventId, string? lifecycle, DateTimeOffset? from, DateTimeOffset? to, Guid? parentSeriesId, int? page, int? pageSize,
+        HttpContext http, ReadQueries queries)
+    {
+        var filter = new SeriesFilter(eventId, Paging.ParseEnum<SeriesLifecycle>(lifecycle, "lifecycle"), from, to, parentSeriesId);
+        return TypedResults.Ok(await queries.ListSeriesAsync(http.Caller(), filter, Paging.From(page, pageSize)));
+    }
+
+    public static async Task<Created<SeriesView>> CreateAsync(CreateSeriesRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var id = Guid.CreateVersion7();
+        var created = await grains.GetGrain<ISeriesGrain>(id).CreateAsync(http.Caller(), request.ToNewSeries());
+        return TypedResults.Created($"/api/series/{id}", created);
+    }
+
+    public static async Task<Ok<SeriesView>> GetAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).GetAsync(http.Caller()));
+
+    public static async Task<Ok<SeriesView>> UpdateAsync(Guid seriesId, SeriesSpecRequest request, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).UpdateAsync(http.Caller(), request.ToSpec()));
+
+    public static async Task<NoContent> DeleteAsync(Guid seriesId, HttpContext http, IGrainFactory grains)
+    {
+        await grains.GetGrain<ISeriesGrain>(seriesId).DeleteAsync(http.Caller());
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<ImmutableArray<SeriesTransition>>> ListTransitionsAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).GetTransitionsAsync(http.Caller()));
+
+    public static async Task<Created<SeriesTransition>> TransitionAsync(Guid seriesId, TransitionRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var logged = await grains.GetGrain<ISeriesGrain>(seriesId).TransitionAsync(http.Caller(), Required.Value(request.To, "to"), request.Reason);
+        return TypedResults.Created($"/api/series/{seriesId}/transitions", logged);
+    }
+}

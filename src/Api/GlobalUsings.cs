@@ -1,0 +1,5 @@
+global using System.Collections.Immutable;
+global using EventSeries.Errors;
+global using EventSeries.Security;
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Orleans;

@@ -1,0 +1,41 @@
+namespace EventSeries.Security;
+
+/// <summary>
+/// Every guarded action. Endpoints and grains ask for a permission, never for a role, so the
+/// role matrix lives in exactly one place (<see cref="RolePolicy"/>).
+/// </summary>
+public enum Permission
+{
+    /// <summary>See the organization, its events, gates and series.</summary>
+    View,
+
+    /// <summary>Create and edit series, their gates and category limits.</summary>
+    EditSeries,
+
+    /// <summary>Assign wristbands to series and remove them.</summary>
+    AssignWristbands,
+
+    /// <summary>Move a series through its lifecycle.</summary>
+    TransitionSeries,
+
+    /// <summary>Delete a (draft or cancelled) series.</summary>
+    DeleteSeries,
+
+    /// <summary>Create and edit events and their categories and gates.</summary>
+    ManageEvents,
+
+    /// <summary>Register wristbands and change their status (lost, stolen, revoked...).</summary>
+    ManageWristbands,
+
+    /// <summary>Delete an event.</summary>
+    DeleteEvents,
+
+    /// <summary>Add members below owner and issue or revoke their tokens.</summary>
+    ManageMembers,
+
+    /// <summary>Add owners, issue owners' tokens.</summary>
+    ManageOwners,
+
+    /// <summary>Delete the organization.</summary>
+    DeleteOrganization,
+}

@@ -1,0 +1,59 @@
+using EventSeries.Security;
+
+namespace EventSeries.Series;
+
+/// <summary>
+/// One event series, keyed by its id: holds its schedule, lifecycle, gates and category counts in
+/// memory and is the single writer of its rows, so lifecycle and limit rules hold without races.
+/// </summary>
+[Alias("es.series")]
+public interface ISeriesGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the series as a draft, with its initial gates and category limits.</summary>
+    [Alias("create")]
+    Task<SeriesView> CreateAsync(Caller caller, NewSeries series);
+
+    /// <summary>The series.</summary>
+    [Alias("get"), ReadOnly]
+    Task<SeriesView> GetAsync(Caller caller);
+
+    /// <summary>Changes name, description, dates, window or capacity (not once it has ended).</summary>
+    [Alias("update")]
+    Task<SeriesView> UpdateAsync(Caller caller, SeriesSpec spec);
+
+    /// <summary>Deletes the series; only a draft or cancelled one.</summary>
+    [Alias("delete")]
+    Task DeleteAsync(Caller caller);
+
+    /// <summary>Moves the lifecycle to <paramref name="to"/> if the state machine allows it, and logs it.</summary>
+    [Alias("transition")]
+    Task<SeriesTransition> TransitionAsync(Caller caller, SeriesLifecycle to, string? reason);
+
+    /// <summary>Every transition, oldest first.</summary>
+    [Alias("transitions"), ReadOnly]
+    Task<ImmutableArray<SeriesTransition>> GetTransitionsAsync(Caller caller);
+
+    /// <summary>Assigns gates of the series' event (already assigned ones are kept).</summary>
+    [Alias("assign-gates")]
+    Task<ImmutableArray<Guid>> AssignGatesAsync(Caller caller, ImmutableArray<Guid> gateIds);
+
+    /// <summary>Removes a gate from the series.</summary>
+    [Alias("remove-gate")]
+    Task RemoveGateAsync(Caller caller, Guid gateId);
+
+    /// <summary>Category limits and assigned counts.</summary>
+    [Alias("categories"), ReadOnly]
+    Task<ImmutableArray<CategoryLimitView>> GetCategoriesAsync(Caller caller);
+
+    /// <summary>Sets limits for the given categories; a limit below the assigned count is refused.</summary>
+    [Alias("set-limits")]
+    Task<ImmutableArray<CategoryLimitView>> SetCategoryLimitsAsync(Caller caller, ImmutableArray<CategoryLimit> limits);
+
+    /// <summary>Assigns wristbands of the series' event, all or nothing, within the category limits.</summary>
+    [Alias("assign-wristbands")]
+    Task<AssignmentResult> AssignWristbandsAsync(Caller caller, WristbandAssignment assignment);
+
+    /// <summary>Removes one wristband from the series.</summary>
+    [Alias("unassign-wristband")]
+    Task UnassignWristbandAsync(Caller caller, Guid wristbandId);
+}

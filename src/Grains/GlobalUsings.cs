@@ -1,0 +1,4 @@
+global using System.Collections.Immutable;
+global using EventSeries.Errors;
+global using EventSeries.Security;
+global using Orleans;

@@ -1,0 +1,144 @@
+using System.Net.Mail;
+using EventSeries.Grains.Domain;
+using EventSeries.Organizations;
+using EventSeries.Persistence.Stores;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Organizations;
+
+/// <summary>
+/// One organization: its members in memory, and the rules about who may add whom and who may hold
+/// which token. Checked here, in the single writer, so two admins acting at once cannot race.
+/// </summary>
+[GrainType("organization")]
+public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time) : Grain, IOrganizationGrain
+{
+    private OrganizationStore.OrganizationRow? _organization;
+    private ImmutableArray<MemberView> _members = [];
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _organization = await store.FindAsync(Id);
+        if (_organization is not null)
+        {
+            _members = await store.GetMembersAsync(Id);
+        }
+    }
+
+    public async Task<OrganizationView> CreateAsync(Caller caller, string name)
+    {
+        if (_organization is not null)
+        {
+            throw DomainException.Conflict("organization_exists", "An organization with this id already exists.");
+        }
+
+        var errors = new FieldErrors();
+        errors.RequireText("name", name, 200);
+        errors.ThrowIfAny();
+        var now = Clock.Now(time);
+        await store.CreateAsync(Id, name, caller.UserId, now);
+        _organization = new OrganizationStore.OrganizationRow { Id = Id, Name = name, CreatedAt = now.UtcDateTime };
+        _members = await store.GetMembersAsync(Id);
+        return new OrganizationView(Id, name, Role.Owner, now);
+    }
+
+    public Task<OrganizationView> GetAsync(Caller caller)
+    {
+        var organization = Visible(caller, Permission.View);
+        return Task.FromResult(new OrganizationView(Id, organization.Name, caller.RoleIn(Id), DateTime.SpecifyKind(organization.CreatedAt, DateTimeKind.Utc)));
+    }
+
+    public async Task<MemberView> AddMemberAsync(Caller caller, NewMember member)
+    {
+        Visible(caller, member.Role == Role.Owner ? Permission.ManageOwners : Permission.ManageMembers);
+        var errors = new FieldErrors();
+        errors.RequireText("displayName", member.DisplayName, 200);
+        if (member.Email is not null && (member.Email.Length > 320 || !MailAddress.TryCreate(member.Email, out _)))
+        {
+            errors.Add("email", "Must be an e-mail address.");
+        }
+
+        if (!Enum.IsDefined(member.Role))
+        {
+            errors.Add("role", "Unknown role.");
+        }
+
+        errors.ThrowIfAny();
+        var userId = Guid.CreateVersion7();
+        var now = Clock.Now(time);
+        await store.AddMemberAsync(Id, userId, member, now);
+        var view = new MemberView(userId, member.DisplayName, member.Email, member.Role, now);
+        _members = _members.Add(view);
+        return view;
+    }
+
+    public Task<ImmutableArray<MemberView>> GetMembersAsync(Caller caller)
+    {
+        Visible(caller, Permission.View);
+        return Task.FromResult(_members);
+    }
+
+    public async Task<IssuedToken> IssueTokenAsync(Caller caller, Guid userId, TokenRequest request)
+    {
+        var member = MemberFor(caller, userId);
+        var errors = new FieldErrors();
+        errors.LimitText("name", request.Name, 200);
+        var now = Clock.Now(time);
+        if (request.ExpiresAt is { } expires && expires <= now)
+        {
+            errors.Add("expiresAt", "Must be in the future.");
+        }
+
+        errors.ThrowIfAny();
+        var secret = TokenSecret.Generate();
+        var token = new TokenView(Guid.CreateVersion7(), member.UserId, request.Name, now, request.ExpiresAt, null);
+        await store.InsertTokenAsync(token, TokenSecret.Hash(secret), caller.UserId);
+        return new IssuedToken(token, secret);
+    }
+
+    public async Task<ImmutableArray<TokenView>> GetTokensAsync(Caller caller, Guid userId)
+    {
+        var member = MemberFor(caller, userId);
+        return await store.GetTokensAsync(member.UserId);
+    }
+
+    public async Task<TokenView> RevokeTokenAsync(Caller caller, Guid tokenId)
+    {
+        Visible(caller, Permission.View);
+        var token = await store.FindTokenAsync(tokenId);
+        if (token is null || _members.All(m => m.UserId != token.UserId))
+        {
+            throw DomainException.NotFound("Token");
+        }
+
+        MemberFor(caller, token.UserId);
+        var now = Clock.Now(time);
+        await store.RevokeTokenAsync(tokenId, now);
+        return token with { RevokedAt = token.RevokedAt ?? now };
+    }
+
+    /// <summary>
+    /// The member whose tokens the caller wants to manage: anyone may manage their own; admins
+    /// those of members below owner; only owners those of owners.
+    /// </summary>
+    private MemberView MemberFor(Caller caller, Guid userId)
+    {
+        Visible(caller, Permission.View);
+        var member = _members.FirstOrDefault(m => m.UserId == userId) ?? throw DomainException.NotFound("Member");
+        if (member.UserId != caller.UserId)
+        {
+            caller.Authorize(Id, member.Role == Role.Owner ? Permission.ManageOwners : Permission.ManageMembers, "Member");
+        }
+
+        return member;
+    }
+
+    private OrganizationStore.OrganizationRow Visible(Caller caller, Permission permission)
+    {
+        var organization = _organization ?? throw DomainException.NotFound("Organization");
+        caller.Authorize(Id, permission, "Organization");
+        return organization;
+    }
+}

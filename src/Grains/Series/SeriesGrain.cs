@@ -1,0 +1,299 @@
+using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Stores;
+using EventSeries.Series;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Series;
+
+/// <summary>
+/// One series. Loads its rows on activation, validates every command against memory, writes the
+/// change in one transaction, and only then updates memory: a failed write changes nothing.
+/// </summary>
+[GrainType("series")]
+public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, ISeriesGrain
+{
+    /// <summary>The most wristbands one assignment call may carry.</summary>
+    public const int MaxAssignmentBatch = 10_000;
+
+    private SeriesState? _state;
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await store.LoadAsync(Id);
+        _state = snapshot is null ? null : new SeriesState(snapshot);
+    }
+
+    public async Task<SeriesView> CreateAsync(Caller caller, NewSeries series)
+    {
+        var organizationId = await store.FindEventOrganizationAsync(series.EventId) ?? throw DomainException.NotFound("Event");
+        caller.Authorize(organizationId, Permission.EditSeries, "Event");
+        if (_state is not null)
+        {
+            throw DomainException.Conflict("series_exists", "A series with this id already exists.");
+        }
+
+        var errors = new FieldErrors();
+        SeriesRules.Validate(series.Spec, errors);
+        var (gateIds, limits) = await ValidateChildrenAsync(series, errors);
+        errors.ThrowIfAny();
+
+        var now = Clock.Now(time);
+        var record = new SeriesRecord(
+            Id, organizationId, series.EventId, series.Spec, SeriesLifecycle.Draft, null, null, 1, caller.UserId, now, now);
+        var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"));
+        _state = new SeriesState(new SeriesSnapshot(
+            record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
+            ImmutableDictionary<string, int>.Empty, [created]));
+        return _state.ToView();
+    }
+
+    public Task<SeriesView> GetAsync(Caller caller) => Task.FromResult(Visible(caller, Permission.View).ToView());
+
+    public async Task<SeriesView> UpdateAsync(Caller caller, SeriesSpec spec)
+    {
+        var state = Visible(caller, Permission.EditSeries);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        SeriesRules.EnsureValid(spec);
+        var now = Clock.Now(time);
+        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
+        state.Series = state.Series with { Spec = spec };
+        state.Touch(now);
+        return state.ToView();
+    }
+
+    public async Task DeleteAsync(Caller caller)
+    {
+        var state = Visible(caller, Permission.DeleteSeries);
+        SeriesLifecycleRules.EnsureDeletable(state.Series.Lifecycle);
+        await store.DeleteAsync(Id, state.Series.Version);
+        _state = null;
+        DeactivateOnIdle();
+    }
+
+    public async Task<SeriesTransition> TransitionAsync(Caller caller, SeriesLifecycle to, string? reason)
+    {
+        var state = Visible(caller, Permission.TransitionSeries);
+        if (reason is { Length: > 1000 })
+        {
+            throw DomainException.Invalid("reason", "At most 1000 characters.");
+        }
+
+        var from = state.Series.Lifecycle;
+        SeriesLifecycleRules.EnsureCanTransition(from, to);
+        var now = Clock.Now(time);
+        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason));
+        state.Series = state.Series with { Lifecycle = to };
+        state.Touch(now);
+        state.Transitions.Add(logged);
+        return logged;
+    }
+
+    public Task<ImmutableArray<SeriesTransition>> GetTransitionsAsync(Caller caller) =>
+        Task.FromResult(Visible(caller, Permission.View).Transitions.ToImmutableArray());
+
+    public async Task<ImmutableArray<Guid>> AssignGatesAsync(Caller caller, ImmutableArray<Guid> gateIds)
+    {
+        var state = Visible(caller, Permission.EditSeries);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        var errors = new FieldErrors();
+        await ValidateGatesAsync(state.Series.EventId, gateIds, errors);
+        errors.ThrowIfAny();
+        var added = gateIds.Distinct().Where(g => !state.GateIds.Contains(g)).ToImmutableArray();
+        if (!added.IsEmpty)
+        {
+            var now = Clock.Now(time);
+            await store.AddGatesAsync(Id, added, state.Series.Version, now);
+            state.GateIds.AddRange(added);
+            state.Touch(now);
+        }
+
+        return [.. state.GateIds];
+    }
+
+    public async Task RemoveGateAsync(Caller caller, Guid gateId)
+    {
+        var state = Visible(caller, Permission.EditSeries);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        if (!state.GateIds.Contains(gateId))
+        {
+            throw DomainException.NotFound("Gate assignment");
+        }
+
+        var now = Clock.Now(time);
+        await store.RemoveGateAsync(Id, gateId, state.Series.Version, now);
+        state.GateIds.Remove(gateId);
+        state.Touch(now);
+    }
+
+    public Task<ImmutableArray<CategoryLimitView>> GetCategoriesAsync(Caller caller) =>
+        Task.FromResult(Visible(caller, Permission.View).Categories());
+
+    public async Task<ImmutableArray<CategoryLimitView>> SetCategoryLimitsAsync(Caller caller, ImmutableArray<CategoryLimit> limits)
+    {
+        var state = Visible(caller, Permission.EditSeries);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        var errors = new FieldErrors();
+        await ValidateLimitsAsync(state.Series.EventId, limits, errors);
+        errors.ThrowIfAny();
+        var belowAssigned = limits.Where(l => l.MaxWristbands < state.Assigned.GetValueOrDefault(l.Category)).ToList();
+        if (belowAssigned.Count > 0)
+        {
+            throw DomainException.Conflict("limit_below_assigned", string.Join(" ", belowAssigned.Select(l =>
+                $"Category '{l.Category}' already has {state.Assigned[l.Category]} wristbands assigned; the limit cannot be {l.MaxWristbands}.")));
+        }
+
+        var now = Clock.Now(time);
+        await store.SetLimitsAsync(Id, limits, state.Series.Version, now);
+        foreach (var limit in limits)
+        {
+            state.Limits[limit.Category] = limit.MaxWristbands;
+        }
+
+        state.Touch(now);
+        return state.Categories();
+    }
+
+    public async Task<AssignmentResult> AssignWristbandsAsync(Caller caller, WristbandAssignment assignment)
+    {
+        var state = Visible(caller, Permission.AssignWristbands);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        var wanted = await ResolveAssignmentAsync(state, assignment);
+        var already = await store.FindAssignedAsync(Id, [.. wanted.Select(w => w.Id)]);
+        var fresh = wanted.Where(w => !already.Contains(w.Id)).ToList();
+        EnsureWithinLimits(state, fresh);
+        if (fresh.Count > 0)
+        {
+            var now = Clock.Now(time);
+            await store.AssignAsync(Id, fresh, state.Series.Version, now);
+            foreach (var group in fresh.GroupBy(w => w.Category))
+            {
+                state.Assigned[group.Key] = state.Assigned.GetValueOrDefault(group.Key) + group.Count();
+            }
+
+            state.Touch(now);
+        }
+
+        return new AssignmentResult(fresh.Count, already.Count, state.Categories());
+    }
+
+    public async Task UnassignWristbandAsync(Caller caller, Guid wristbandId)
+    {
+        var state = Visible(caller, Permission.AssignWristbands);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        var now = Clock.Now(time);
+        var category = await store.UnassignAsync(Id, wristbandId, state.Series.Version, now);
+        state.Touch(now);
+        if (category is null)
+        {
+            throw DomainException.NotFound("Wristband assignment");
+        }
+
+        state.Assigned[category] = state.Assigned.GetValueOrDefault(category) - 1;
+    }
+
+    private SeriesState Visible(Caller caller, Permission permission)
+    {
+        if (_state is null)
+        {
+            throw DomainException.NotFound("Series");
+        }
+
+        caller.Authorize(_state.Series.OrganizationId, permission, "Series");
+        return _state;
+    }
+
+    private async Task<(ImmutableArray<Guid> Gates, ImmutableArray<CategoryLimit> Limits)> ValidateChildrenAsync(NewSeries series, FieldErrors errors)
+    {
+        var gates = series.GateIds.IsDefault ? [] : series.GateIds.Distinct().ToImmutableArray();
+        var limits = series.CategoryLimits.IsDefault ? [] : series.CategoryLimits;
+        await ValidateGatesAsync(series.EventId, gates, errors);
+        await ValidateLimitsAsync(series.EventId, limits, errors);
+        return (gates, limits);
+    }
+
+    private async Task ValidateGatesAsync(Guid eventId, ImmutableArray<Guid> gateIds, FieldErrors errors)
+    {
+        if (gateIds.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        var known = await store.FindEventGatesAsync(eventId, [.. gateIds]);
+        foreach (var unknown in gateIds.Where(g => !known.Contains(g)).Distinct())
+        {
+            errors.Add("gateIds", $"Gate {unknown} is not a gate of the series' event.");
+        }
+    }
+
+    private async Task ValidateLimitsAsync(Guid eventId, ImmutableArray<CategoryLimit> limits, FieldErrors errors)
+    {
+        if (limits.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        var categories = await store.GetEventCategoriesAsync(eventId);
+        foreach (var limit in limits)
+        {
+            if (!categories.Contains(limit.Category))
+            {
+                errors.Add("categoryLimits", $"Category '{limit.Category}' is not a category of the series' event.");
+            }
+
+            if (limit.MaxWristbands < 0)
+            {
+                errors.Add("categoryLimits", $"The limit of '{limit.Category}' must be 0 or more.");
+            }
+        }
+
+        foreach (var duplicate in limits.GroupBy(l => l.Category).Where(g => g.Count() > 1))
+        {
+            errors.Add("categoryLimits", $"Category '{duplicate.Key}' is listed more than once.");
+        }
+    }
+
+    private async Task<List<ResolvedWristband>> ResolveAssignmentAsync(SeriesState state, WristbandAssignment assignment)
+    {
+        Guid[] ids = assignment.WristbandIds.IsDefault ? [] : [.. assignment.WristbandIds.Distinct()];
+        string[] nfcIds = assignment.NfcIds.IsDefault ? [] : [.. assignment.NfcIds.Distinct(StringComparer.Ordinal)];
+        if (ids.Length + nfcIds.Length == 0)
+        {
+            throw DomainException.Invalid("wristbandIds", "Name at least one wristband.");
+        }
+
+        if (ids.Length + nfcIds.Length > MaxAssignmentBatch)
+        {
+            throw DomainException.Invalid("wristbandIds", $"At most {MaxAssignmentBatch} wristbands per request.");
+        }
+
+        var found = await store.ResolveWristbandsAsync(state.Series.EventId, ids, nfcIds);
+        var errors = new FieldErrors();
+        foreach (var missing in ids.Where(id => found.All(w => w.Id != id)).Take(20))
+        {
+            errors.Add("wristbandIds", $"Wristband {missing} is not a wristband of the series' event.");
+        }
+
+        foreach (var missing in nfcIds.Where(n => found.All(w => w.NfcId != n)).Take(20))
+        {
+            errors.Add("nfcIds", $"NFC UID '{missing}' is not registered for the series' event.");
+        }
+
+        errors.ThrowIfAny();
+        return [.. found.DistinctBy(w => w.Id)];
+    }
+
+    private static void EnsureWithinLimits(SeriesState state, List<ResolvedWristband> fresh)
+    {
+        var over = fresh.GroupBy(w => w.Category)
+            .Select(g => (Category: g.Key, Adding: g.Count(), Assigned: state.Assigned.GetValueOrDefault(g.Key), Limit: state.Limits.TryGetValue(g.Key, out var max) ? max : (int?)null))
+            .Where(c => c.Limit is { } limit && c.Assigned + c.Adding > limit)
+            .ToList();
+        if (over.Count > 0)
+        {
+            throw DomainException.Conflict("category_limit_exceeded", string.Join(" ", over.Select(c =>
+                $"Category '{c.Category}' allows {c.Limit} wristbands; {c.Assigned} are assigned and this would add {c.Adding}.")));
+        }
+    }
+}

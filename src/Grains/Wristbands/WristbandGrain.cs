@@ -1,0 +1,44 @@
+using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Stores;
+using EventSeries.Wristbands;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Wristbands;
+
+/// <summary>One wristband, its row held in memory.</summary>
+[GrainType("wristband")]
+public sealed class WristbandGrain(WristbandStore store, TimeProvider time) : Grain, IWristbandGrain
+{
+    private WristbandView? _state;
+
+    public async Task<WristbandView> GetAsync(Caller caller) => await VisibleAsync(caller, Permission.View);
+
+    public async Task<WristbandView> SetStatusAsync(Caller caller, WristbandStatus status)
+    {
+        var state = await VisibleAsync(caller, Permission.ManageWristbands);
+        if (!Enum.IsDefined(status))
+        {
+            throw DomainException.Invalid("status", "Unknown status.");
+        }
+
+        if (state.Status == status)
+        {
+            return state;
+        }
+
+        var now = Clock.Now(time);
+        await store.UpdateStatusAsync(state.Id, status, now);
+        _state = state with { Status = status, UpdatedAt = now };
+        return _state;
+    }
+
+    // Wristbands are registered in bulk by their event, not through this grain, so a miss is not
+    // cached: the row may appear later while this activation is alive.
+    private async Task<WristbandView> VisibleAsync(Caller caller, Permission permission)
+    {
+        _state ??= await store.LoadAsync(this.GetPrimaryKey());
+        var state = _state ?? throw DomainException.NotFound("Wristband");
+        caller.Authorize(state.OrganizationId, permission, "Wristband");
+        return state;
+    }
+}

@@ -1,0 +1,23 @@
+using EventSeries.Persistence.Queries;
+using EventSeries.Persistence.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace EventSeries.Persistence;
+
+/// <summary>Registers the PostgreSQL data source, the stores grains write through and the API's queries.</summary>
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>Adds one pooled <see cref="NpgsqlDataSource"/> for the domain tables, plus stores and queries.</summary>
+    public static IServiceCollection AddEventSeriesPersistence(this IServiceCollection services, string connectionString)
+    {
+        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.TryAddSingleton<OrganizationStore>();
+        services.TryAddSingleton<EventStore>();
+        services.TryAddSingleton<WristbandStore>();
+        services.TryAddSingleton<SeriesStore>();
+        services.TryAddSingleton<ReadQueries>();
+        return services;
+    }
+}

@@ -1,0 +1,238 @@
+using Dapper;
+using EventSeries.Errors;
+using EventSeries.Series;
+using Npgsql;
+
+namespace EventSeries.Persistence.Stores;
+
+/// <summary>
+/// Rows of one series and its children (gates, category limits, wristband assignments,
+/// transitions). Every write bumps the series' version in the same transaction, guarded by the
+/// version the grain last saw, so a stale duplicate activation fails instead of overwriting.
+/// </summary>
+public sealed class SeriesStore(NpgsqlDataSource db)
+{
+    /// <summary>Loads a series and its children, or null when it does not exist.</summary>
+    public async Task<SeriesSnapshot?> LoadAsync(Guid seriesId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<SeriesRow>(
+            $"SELECT {SeriesRow.Columns} FROM event_series WHERE id = @seriesId", new { seriesId });
+        if (row is null)
+        {
+            return null;
+        }
+
+        var gates = await connection.QueryAsync<Guid>(
+            "SELECT gate_id FROM series_gates WHERE series_id = @seriesId ORDER BY assigned_at, gate_id", new { seriesId });
+        var limits = await connection.QueryAsync<(string Category, int Max)>(
+            "SELECT category, max_wristbands FROM series_category_limits WHERE series_id = @seriesId", new { seriesId });
+        var assigned = await connection.QueryAsync<(string Category, long Count)>(
+            "SELECT category, count(*) FROM series_wristband_assignments WHERE series_id = @seriesId GROUP BY category", new { seriesId });
+        var transitions = await connection.QueryAsync<TransitionRow>(
+            $"{TransitionRow.Select} WHERE series_id = @seriesId ORDER BY id", new { seriesId });
+        return new SeriesSnapshot(
+            row.ToRecord(),
+            [.. gates],
+            limits.ToImmutableDictionary(l => l.Category, l => l.Max),
+            assigned.ToImmutableDictionary(a => a.Category, a => (int)a.Count),
+            [.. transitions.Select(t => t.ToView())]);
+    }
+
+    /// <summary>Inserts a new series with its gates, limits and its first (creation) transition.</summary>
+    public async Task<SeriesTransition> InsertAsync(SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var spec = series.Spec;
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO event_series (id, organization_id, event_id, name, description, starts_at, ends_at,
+                checkin_opens_minutes_before, checkin_closes_minutes_after, capacity, lifecycle_status,
+                parent_series_id, sequence_number, version, created_by, created_at, updated_at)
+            VALUES (@Id, @OrganizationId, @EventId, @name, @description, @startsAt, @endsAt, @opens, @closes, @capacity,
+                @lifecycle, @ParentSeriesId, @SequenceNumber, @Version, @CreatedBy, @createdAt, @createdAt)
+            """,
+            new
+            {
+                series.Id, series.OrganizationId, series.EventId, name = spec.Name, description = spec.Description,
+                startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
+                opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, capacity = spec.Capacity,
+                lifecycle = series.Lifecycle.ToDb(), series.ParentSeriesId, series.SequenceNumber, series.Version, series.CreatedBy,
+                createdAt = series.CreatedAt.UtcDateTime,
+            },
+            tx);
+        await InsertGatesAsync(connection, tx, series.Id, gateIds, series.CreatedAt);
+        await UpsertLimitsAsync(connection, tx, series.Id, limits);
+        var transition = await InsertTransitionAsync(connection, tx, series.Id, null, series.Lifecycle, series.CreatedAt, actor);
+        await tx.CommitAsync();
+        return transition;
+    }
+
+    /// <summary>Stores new schedule fields.</summary>
+    public Task UpdateSpecAsync(Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+            """
+            UPDATE event_series SET name = @Name, description = @Description, starts_at = @startsAt, ends_at = @endsAt,
+                checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity
+            WHERE id = @seriesId
+            """,
+            new
+            {
+                seriesId, spec.Name, spec.Description, startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
+                opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, spec.Capacity,
+            },
+            tx));
+
+    /// <summary>Moves the lifecycle and logs the transition, atomically.</summary>
+    public async Task<SeriesTransition> TransitionAsync(Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor)
+    {
+        SeriesTransition? logged = null;
+        await InVersionedTransactionAsync(seriesId, expectedVersion, at, async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(
+                "UPDATE event_series SET lifecycle_status = @to WHERE id = @seriesId", new { seriesId, to = to.ToDb() }, tx);
+            logged = await InsertTransitionAsync(connection, tx, seriesId, from, to, at, actor);
+        });
+        return logged!;
+    }
+
+    /// <summary>Deletes the series and (by cascade) its children.</summary>
+    public async Task DeleteAsync(Guid seriesId, int expectedVersion)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var deleted = await connection.ExecuteAsync(
+            "DELETE FROM event_series WHERE id = @seriesId AND version = @expectedVersion", new { seriesId, expectedVersion });
+        if (deleted == 0)
+        {
+            throw StaleVersion();
+        }
+    }
+
+    /// <summary>Adds gate assignments (existing ones are kept).</summary>
+    public Task AddGatesAsync(Guid seriesId, ImmutableArray<Guid> gateIds, int expectedVersion, DateTimeOffset now) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => InsertGatesAsync(connection, tx, seriesId, gateIds, now));
+
+    /// <summary>Removes one gate assignment.</summary>
+    public Task RemoveGateAsync(Guid seriesId, Guid gateId, int expectedVersion, DateTimeOffset now) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+            "DELETE FROM series_gates WHERE series_id = @seriesId AND gate_id = @gateId", new { seriesId, gateId }, tx));
+
+    /// <summary>Sets category limits (other categories keep theirs).</summary>
+    public Task SetLimitsAsync(Guid seriesId, ImmutableArray<CategoryLimit> limits, int expectedVersion, DateTimeOffset now) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits));
+
+    /// <summary>The organization an event belongs to, or null when there is no such event.</summary>
+    public async Task<Guid?> FindEventOrganizationAsync(Guid eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<Guid?>("SELECT organization_id FROM events WHERE id = @eventId", new { eventId });
+    }
+
+    /// <summary>Which of the given gate ids are gates of the event.</summary>
+    public async Task<HashSet<Guid>> FindEventGatesAsync(Guid eventId, Guid[] gateIds)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var found = await connection.QueryAsync<Guid>(
+            "SELECT id FROM gates WHERE event_id = @eventId AND id = ANY(@gateIds)", new { eventId, gateIds });
+        return [.. found];
+    }
+
+    /// <summary>The event's category names.</summary>
+    public async Task<HashSet<string>> GetEventCategoriesAsync(Guid eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var found = await connection.QueryAsync<string>("SELECT name FROM categories WHERE event_id = @eventId", new { eventId });
+        return [.. found];
+    }
+
+    /// <summary>The event's wristbands among the given ids and NFC UIDs.</summary>
+    public async Task<List<ResolvedWristband>> ResolveWristbandsAsync(Guid eventId, Guid[] ids, string[] nfcIds)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var found = await connection.QueryAsync<ResolvedWristband>(
+            "SELECT id, nfc_id AS NfcId, category FROM wristbands WHERE event_id = @eventId AND (id = ANY(@ids) OR nfc_id = ANY(@nfcIds))",
+            new { eventId, ids, nfcIds });
+        return [.. found];
+    }
+
+    /// <summary>Which of the given wristbands are already assigned to the series.</summary>
+    public async Task<HashSet<Guid>> FindAssignedAsync(Guid seriesId, Guid[] wristbandIds)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var found = await connection.QueryAsync<Guid>(
+            "SELECT wristband_id FROM series_wristband_assignments WHERE series_id = @seriesId AND wristband_id = ANY(@wristbandIds)",
+            new { seriesId, wristbandIds });
+        return [.. found];
+    }
+
+    /// <summary>Inserts assignments in one statement.</summary>
+    public Task AssignAsync(Guid seriesId, IReadOnlyCollection<ResolvedWristband> wristbands, int expectedVersion, DateTimeOffset now) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+            """
+            INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
+            SELECT @seriesId, a.id, a.category, @now FROM unnest(@ids, @categories) AS a (id, category)
+            """,
+            new { seriesId, now = now.UtcDateTime, ids = wristbands.Select(w => w.Id).ToArray(), categories = wristbands.Select(w => w.Category).ToArray() },
+            tx));
+
+    /// <summary>Removes one assignment; returns its category, or null when it was not assigned.</summary>
+    public async Task<string?> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now)
+    {
+        string? category = null;
+        await InVersionedTransactionAsync(seriesId, expectedVersion, now, async (connection, tx) =>
+            category = await connection.ExecuteScalarAsync<string?>(
+                "DELETE FROM series_wristband_assignments WHERE series_id = @seriesId AND wristband_id = @wristbandId RETURNING category",
+                new { seriesId, wristbandId }, tx));
+        return category;
+    }
+
+    private async Task InVersionedTransactionAsync(Guid seriesId, int expectedVersion, DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task> write)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var bumped = await connection.ExecuteAsync(
+            "UPDATE event_series SET version = version + 1, updated_at = @now WHERE id = @seriesId AND version = @expectedVersion",
+            new { seriesId, expectedVersion, now = now.UtcDateTime }, tx);
+        if (bumped == 0)
+        {
+            throw StaleVersion();
+        }
+
+        await write(connection, tx);
+        await tx.CommitAsync();
+    }
+
+    private static DomainException StaleVersion() => DomainException.Conflict(
+        "stale_series", "The series was changed elsewhere; reload it and try again.");
+
+    private static Task InsertGatesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid seriesId, ImmutableArray<Guid> gateIds, DateTimeOffset now) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO series_gates (series_id, gate_id, assigned_at) SELECT @seriesId, g, @now FROM unnest(@gateIds) AS g
+            ON CONFLICT DO NOTHING
+            """,
+            new { seriesId, gateIds = gateIds.ToArray(), now = now.UtcDateTime }, tx);
+
+    private static Task UpsertLimitsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid seriesId, ImmutableArray<CategoryLimit> limits) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO series_category_limits (series_id, category, max_wristbands)
+            SELECT @seriesId, l.category, l.max FROM unnest(@categories, @maxima) AS l (category, max)
+            ON CONFLICT (series_id, category) DO UPDATE SET max_wristbands = excluded.max_wristbands
+            """,
+            new { seriesId, categories = limits.Select(l => l.Category).ToArray(), maxima = limits.Select(l => l.MaxWristbands).ToArray() }, tx);
+
+    private static async Task<SeriesTransition> InsertTransitionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, Guid seriesId, SeriesLifecycle? from, SeriesLifecycle to, DateTimeOffset at, TransitionActor actor)
+    {
+        var id = await connection.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO series_state_transitions (series_id, from_status, to_status, at, actor_user_id, actor, reason)
+            VALUES (@seriesId, @from, @to, @at, @userId, @name, @reason) RETURNING id
+            """,
+            new { seriesId, from = from?.ToDb(), to = to.ToDb(), at = at.UtcDateTime, userId = actor.UserId, name = actor.Name, reason = actor.Reason },
+            tx);
+        return new SeriesTransition(id, seriesId, from, to, at, actor.UserId, actor.Name, actor.Reason);
+    }
+}

@@ -1,0 +1,26 @@
+using Dapper;
+using EventSeries.Wristbands;
+using Npgsql;
+
+namespace EventSeries.Persistence.Stores;
+
+/// <summary>Rows of single wristbands (registration in bulk lives in <see cref="EventStore"/>).</summary>
+public sealed class WristbandStore(NpgsqlDataSource db)
+{
+    /// <summary>A wristband, or null.</summary>
+    public async Task<WristbandView?> LoadAsync(Guid wristbandId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<WristbandRow>($"{WristbandRow.Select} WHERE id = @wristbandId", new { wristbandId });
+        return row?.ToView();
+    }
+
+    /// <summary>Stores a new status.</summary>
+    public async Task UpdateStatusAsync(Guid wristbandId, WristbandStatus status, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE wristbands SET status = @status, updated_at = @now WHERE id = @wristbandId",
+            new { wristbandId, status = status.ToDb(), now = now.UtcDateTime });
+    }
+}

@@ -1,0 +1,62 @@
+using EventSeries.Api.Hosting;
+using EventSeries.Persistence.Local;
+
+namespace EventSeries.Silo.Hosting;
+
+/// <summary>
+/// The single-process host: a silo that also serves the HTTP API. Built here rather than inline in
+/// Main so tests start (and restart) exactly what users run.
+/// </summary>
+public sealed class SiloHost : IAsyncDisposable
+{
+    /// <summary>Where the API listens unless --urls or ASPNETCORE_URLS says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    private SiloHost(WebApplication app, DatabaseSetup database)
+    {
+        App = app;
+        Database = database;
+    }
+
+    public WebApplication App { get; }
+
+    public DatabaseSetup Database { get; }
+
+    /// <summary>Provisions and migrates the database, then builds the silo with the API mapped.</summary>
+    public static async Task<SiloHost> BuildAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
+        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, startupLogs.CreateLogger("EventSeries.Database"));
+        try
+        {
+            builder.UseOrleans(silo => silo.AddEventSeries(builder.Configuration, database.ConnectionString));
+            builder.AddEventSeriesApi(database.ConnectionString);
+            var app = builder.Build();
+            app.MapEventSeriesApi();
+            return new SiloHost(app, database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

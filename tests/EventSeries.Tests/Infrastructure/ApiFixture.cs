@@ -1,0 +1,31 @@
+namespace EventSeries.Tests.Infrastructure;
+
+/// <summary>
+/// One running system (silo + API on PostgreSQL) shared by a collection of API tests, with a
+/// bootstrapped organization. Tests create their own events and series, so they stay independent.
+/// </summary>
+public sealed class ApiFixture(PostgresServer postgres) : IAsyncLifetime
+{
+    public ApiHost Host { get; private set; } = null!;
+
+    public string ConnectionString => Host.ConnectionString;
+
+    public async ValueTask InitializeAsync() => Host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync());
+
+    /// <summary>A new organization with its owner's token.</summary>
+    public Task<Tenant> NewTenantAsync(string name = "Acme Events") => Tenant.BootstrapAsync(ConnectionString, name);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(EventSeries.Tests.Infrastructure.PostgresServer))]

@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace EventSeries.Tests.Infrastructure;
+
+/// <summary>Direct SQL for assertions: what is really in PostgreSQL, not what the API says.</summary>
+public static class Db
+{
+    public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken));
+    }
+
+    public static async Task<T?> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync(TestContext.Current.CancellationToken);
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>A fingerprint of every domain table's row count, to prove a refused request changed nothing.</summary>
+    public static async Task<string> FingerprintAsync(string connectionString)
+    {
+        const string sql =
+            """
+            SELECT concat_ws(',',
+              (SELECT count(*) FROM organizations), (SELECT count(*) FROM users), (SELECT count(*) FROM organization_members),
+              (SELECT count(*) FROM api_tokens), (SELECT count(*) FROM events), (SELECT count(*) FROM categories),
+              (SELECT count(*) FROM gates), (SELECT count(*) FROM wristbands), (SELECT count(*) FROM event_series),
+              (SELECT count(*) FROM series_gates), (SELECT count(*) FROM series_category_limits),
+              (SELECT count(*) FROM series_wristband_assignments), (SELECT count(*) FROM series_state_transitions),
+              (SELECT coalesce(sum(version), 0) FROM event_series),
+              (SELECT coalesce(string_agg(lifecycle_status, '' ORDER BY id), '') FROM event_series),
+              (SELECT coalesce(string_agg(status, '' ORDER BY id), '') FROM wristbands))
+            """;
+        return (await ScalarAsync<string>(connectionString, sql))!;
+    }
+}
