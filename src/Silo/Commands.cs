@@ -29,7 +29,7 @@ internal static class Commands
         Console.WriteLine($"organization: {result.OrganizationId}");
         Console.WriteLine($"owner:        {result.UserId}");
         Console.WriteLine($"token:        {result.Secret}");
-        Console.WriteLine("Keep the token: it is shown only this once. Use it as 'Authorization: Bearer <token>'.");
+        Console.WriteLine("Keep it safe: it is shown only this once. Send it as 'Authorization: Bearer <token>'.");
         return 0;
     }
 

@@ -24,37 +24,28 @@ public sealed class ClientHost : IAsyncDisposable
 
     public static async Task<ClientHost> BuildAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        if (overrides is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(overrides);
-        }
-
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
-        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, startupLogs.CreateLogger("EventSeries.Database"));
+        var (builder, database) = await HostBuilderDefaults.CreateAsync(args, overrides, DefaultUrl);
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = builder.Configuration["Orleans:ClusterId"] ?? "eventseries";
-                o.ServiceId = builder.Configuration["Orleans:ServiceId"] ?? "eventseries";
-            });
+            client.Configure<ClusterOptions>(o => ClusterIdentity.Apply(o, builder.Configuration));
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = database.ConnectionString;
             });
         });
-        builder.AddEventSeriesApi(database.ConnectionString);
-        var app = builder.Build();
-        app.MapEventSeriesApi();
-        return new ClientHost(app, database);
+        try
+        {
+            builder.AddEventSeriesApi(database.ConnectionString);
+            var app = builder.Build();
+            app.MapEventSeriesApi();
+            return new ClientHost(app, database);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

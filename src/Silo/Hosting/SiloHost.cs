@@ -25,20 +25,7 @@ public sealed class SiloHost : IAsyncDisposable
     /// <summary>Provisions and migrates the database, then builds the silo with the API mapped.</summary>
     public static async Task<SiloHost> BuildAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        if (overrides is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(overrides);
-        }
-
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
-
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
-        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, startupLogs.CreateLogger("EventSeries.Database"));
+        var (builder, database) = await HostBuilderDefaults.CreateAsync(args, overrides, DefaultUrl);
         try
         {
             builder.UseOrleans(silo => silo.AddEventSeries(builder.Configuration, database.ConnectionString));

@@ -1,4 +1,5 @@
 using System.Net;
+using EventSeries.Api.Hosting;
 using EventSeries.Grains;
 using EventSeries.Persistence;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,11 +15,7 @@ public static class SiloHostingExtensions
 
     public static ISiloBuilder AddEventSeries(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = configuration["Orleans:ClusterId"] ?? "eventseries";
-            o.ServiceId = configuration["Orleans:ServiceId"] ?? "eventseries";
-        });
+        silo.Configure<ClusterOptions>(o => ClusterIdentity.Apply(o, configuration));
         var advertised = IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? IPAddress.Loopback.ToString());
         silo.ConfigureEndpoints(advertised, configuration.GetValue("Orleans:SiloPort", 11111), configuration.GetValue("Orleans:GatewayPort", 30000));
         silo.UseAdoNetClustering(o =>
