@@ -1,4 +1,6 @@
+using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Queries;
+using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +20,11 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<WristbandStore>();
         services.TryAddSingleton<SeriesStore>();
         services.TryAddSingleton<ReadQueries>();
+        services.TryAddSingleton<CheckinQueries>();
+        services.TryAddSingleton<RulesStore>();
+        services.TryAddSingleton<AccessStore>();
+        services.TryAddSingleton<CapacityStore>();
+        services.TryAddSingleton<MetricsStore>();
         return services;
     }
 }

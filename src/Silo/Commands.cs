@@ -25,7 +25,7 @@ internal static class Commands
 
         await using var database = await ResolveDatabaseAsync(args);
         var result = await Bootstrapper.BootstrapAsync(
-            database.ConnectionString, organization, owner, options.GetValueOrDefault("email"), TimeProvider.System);
+            database.ConnectionString, organization, owner, options.GetValueOrDefault("email"), DomainTime.System);
         Console.WriteLine($"organization: {result.OrganizationId}");
         Console.WriteLine($"owner:        {result.UserId}");
         Console.WriteLine($"token:        {result.Secret}");

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using EventSeries.Persistence.Stores;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +13,7 @@ public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    OrganizationStore organizations,
-    TimeProvider time)
+    CallerCache callers)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -39,7 +37,7 @@ public sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed token.");
         }
 
-        var caller = await organizations.FindCallerAsync(TokenSecret.Hash(secret), time.GetUtcNow());
+        var caller = await callers.FindAsync(secret);
         if (caller is null)
         {
             return AuthenticateResult.Fail("Unknown, expired or revoked token.");

@@ -31,9 +31,12 @@ public class SeriesSpecRequest
     /// <summary>The most people inside at once; no limit when left out.</summary>
     public int? Capacity { get; init; }
 
+    /// <summary>single, reentry (the default) or unlimited.</summary>
+    public ReentryPolicy? Reentry { get; init; }
+
     public SeriesSpec ToSpec() => new(
         Name ?? "", Description, Required.Value(StartsAt, "startsAt"), Required.Value(EndsAt, "endsAt"),
-        CheckInWindowRequest.From(CheckInWindow), Capacity);
+        CheckInWindowRequest.From(CheckInWindow), Capacity, Reentry ?? ReentryPolicy.Reentry);
 }
 
 /// <summary>Body of POST /api/series: the schedule plus its event and, optionally, gates and category limits.</summary>

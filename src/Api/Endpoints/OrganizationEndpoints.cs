@@ -57,6 +57,10 @@ public static class OrganizationEndpoints
         return TypedResults.Created($"/api/organizations/{organizationId}/members/{userId}/tokens", issued);
     }
 
-    public static async Task<Ok<TokenView>> RevokeTokenAsync(Guid organizationId, Guid tokenId, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(organizationId).RevokeTokenAsync(http.Caller(), tokenId));
+    public static async Task<Ok<TokenView>> RevokeTokenAsync(Guid organizationId, Guid tokenId, HttpContext http, IGrainFactory grains, CallerCache callers)
+    {
+        var revoked = await grains.GetGrain<IOrganizationGrain>(organizationId).RevokeTokenAsync(http.Caller(), tokenId);
+        callers.EvictUser(revoked.UserId);
+        return TypedResults.Ok(revoked);
+    }
 }

@@ -31,6 +31,11 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
         }
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -41,6 +46,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
             DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
             DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+            DomainErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status400BadRequest,
         };
         ProblemDetails problem = e.Errors is { Count: > 0 } errors
@@ -51,6 +57,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             DomainErrorKind.NotFound => "Not found.",
             DomainErrorKind.Forbidden => "Forbidden.",
             DomainErrorKind.Conflict => "Conflict with the current state.",
+            DomainErrorKind.Unavailable => "Temporarily unavailable; retry.",
             _ => "The request is invalid.",
         };
         problem.Extensions["code"] = e.Code;

@@ -23,7 +23,9 @@ public static class ApiHostingExtensions
     {
         var services = builder.Services;
         services.AddEventSeriesPersistence(connectionString);
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(DomainTime.System);
+        services.TryAddSingleton<SeriesDirectory>();
+        services.TryAddSingleton<CallerCache>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
@@ -66,6 +68,8 @@ public static class ApiHostingExtensions
         api.MapWristbandEndpoints();
         api.MapSeriesEndpoints();
         api.MapSeriesAssignmentEndpoints();
+        api.MapCheckInEndpoints();
+        api.MapMetricsEndpoints();
         return app;
     }
 }

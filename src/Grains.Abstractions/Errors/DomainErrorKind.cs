@@ -14,4 +14,7 @@ public enum DomainErrorKind
 
     /// <summary>The request conflicts with the resource's current state (409).</summary>
     Conflict = 3,
+
+    /// <summary>A dependency (the database) failed; nothing was changed and the request can be retried (503).</summary>
+    Unavailable = 4,
 }

@@ -53,6 +53,9 @@ public sealed class DomainException : Exception
     public static DomainException Conflict(string code, string message) =>
         new(DomainErrorKind.Conflict, code, message);
 
+    public static DomainException Unavailable(string message) =>
+        new(DomainErrorKind.Unavailable, "unavailable", message);
+
     public static DomainException Invalid(string field, string message) =>
         Invalid(ImmutableDictionary<string, string[]>.Empty.Add(field, [message]));
 

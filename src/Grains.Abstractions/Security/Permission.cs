@@ -9,6 +9,12 @@ public enum Permission
     /// <summary>See the organization, its events, gates and series.</summary>
     View,
 
+    /// <summary>Scan wristbands at a gate (and read what a scanner needs).</summary>
+    Scan,
+
+    /// <summary>Undo an allowed entry scanned by someone else.</summary>
+    AnnulOthersScans,
+
     /// <summary>Create and edit series, their gates and category limits.</summary>
     EditSeries,
 

@@ -7,6 +7,8 @@ public static class RolePolicy
     public static Role MinimumRole(Permission permission) => permission switch
     {
         Permission.View => Role.Viewer,
+        Permission.Scan => Role.Member,
+        Permission.AnnulOthersScans => Role.Manager,
         Permission.EditSeries => Role.Manager,
         Permission.AssignWristbands => Role.Manager,
         Permission.TransitionSeries => Role.Manager,

@@ -2,7 +2,7 @@ namespace EventSeries.Series;
 
 /// <summary>
 /// The editable schedule and limits of a series. <see cref="Capacity"/> is the most people inside
-/// at once; null means no limit.
+/// at once; null means no limit. <see cref="Reentry"/> decides how often a wristband may enter.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("es.series.spec")]
 public sealed record class SeriesSpec(
@@ -11,4 +11,5 @@ public sealed record class SeriesSpec(
     [property: Id(2)] DateTimeOffset StartsAt,
     [property: Id(3)] DateTimeOffset EndsAt,
     [property: Id(4)] CheckInWindow Window,
-    [property: Id(5)] int? Capacity);
+    [property: Id(5)] int? Capacity,
+    [property: Id(6)] ReentryPolicy Reentry = ReentryPolicy.Reentry);

@@ -22,4 +22,5 @@ public sealed record class SeriesView(
     [property: Id(16)] int? SequenceNumber,
     [property: Id(17)] int Version,
     [property: Id(18)] DateTimeOffset CreatedAt,
-    [property: Id(19)] DateTimeOffset UpdatedAt);
+    [property: Id(19)] DateTimeOffset UpdatedAt,
+    [property: Id(20)] ReentryPolicy Reentry);

@@ -8,7 +8,7 @@ namespace EventSeries.Grains.Events;
 
 /// <summary>One event with its categories and gates in memory; registers its wristbands.</summary>
 [GrainType("event")]
-public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEventGrain
+public sealed class EventGrain(EventStore store, DomainTime time) : Grain, IEventGrain
 {
     private EventStore.EventSnapshot? _state;
 
@@ -26,10 +26,10 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
 
         categories = categories.IsDefault ? [] : categories;
         var errors = new FieldErrors();
-        EventRules.Validate(spec, errors);
+        EventValidation.Validate(spec, errors);
         for (var i = 0; i < categories.Length; i++)
         {
-            EventRules.Validate(categories[i], $"categories[{i}]", errors);
+            EventValidation.Validate(categories[i], $"categories[{i}]", errors);
         }
 
         foreach (var duplicate in categories.GroupBy(c => c.Name).Where(g => g.Count() > 1))
@@ -38,7 +38,7 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
         }
 
         errors.ThrowIfAny();
-        var now = Clock.Now(time);
+        var now = time.Now();
         var view = new EventView(Id, organizationId, spec.Name, spec.Description, spec.TimeZone, now, now);
         await store.InsertAsync(view, categories);
         _state = new EventStore.EventSnapshot(view, [.. categories.OrderBy(c => c.Name, StringComparer.Ordinal)], []);
@@ -51,9 +51,9 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
     {
         var state = Visible(caller, Permission.ManageEvents);
         var errors = new FieldErrors();
-        EventRules.Validate(spec, errors);
+        EventValidation.Validate(spec, errors);
         errors.ThrowIfAny();
-        var view = state.Event with { Name = spec.Name, Description = spec.Description, TimeZone = spec.TimeZone, UpdatedAt = Clock.Now(time) };
+        var view = state.Event with { Name = spec.Name, Description = spec.Description, TimeZone = spec.TimeZone, UpdatedAt = time.Now() };
         await store.UpdateAsync(view);
         _state = state with { Event = view };
         return view;
@@ -73,7 +73,7 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
     {
         var state = Visible(caller, Permission.ManageEvents);
         var errors = new FieldErrors();
-        EventRules.Validate(category, "name", errors);
+        EventValidation.Validate(category, "name", errors);
         errors.ThrowIfAny();
         await store.UpsertCategoryAsync(Id, category);
         _state = state with
@@ -106,9 +106,9 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
     {
         var state = Visible(caller, Permission.ManageWristbands);
         var errors = new FieldErrors();
-        EventRules.Validate(wristbands, CategoryNames(state), errors);
+        EventValidation.Validate(wristbands, CategoryNames(state), errors);
         errors.ThrowIfAny();
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.InsertWristbandsAsync(Id, state.Event.OrganizationId, wristbands, now);
         return [.. wristbands.Select(w => new WristbandView(w.Id, Id, state.Event.OrganizationId, w.NfcId, w.Category, w.Status, now, now))];
     }
@@ -116,10 +116,10 @@ public sealed class EventGrain(EventStore store, TimeProvider time) : Grain, IEv
     private async Task<GateView> SaveGateAsync(EventStore.EventSnapshot state, Guid gateId, GateSpec spec)
     {
         var errors = new FieldErrors();
-        EventRules.Validate(spec, CategoryNames(state), errors);
+        EventValidation.Validate(spec, CategoryNames(state), errors);
         errors.ThrowIfAny();
         var gate = new GateView(gateId, Id, spec.Name, spec.Kind, spec.Status, spec.AllowedCategories.IsDefault ? [] : [.. spec.AllowedCategories.Distinct()]);
-        await store.UpsertGateAsync(gate, state.Event.OrganizationId, Clock.Now(time));
+        await store.UpsertGateAsync(gate, state.Event.OrganizationId, time.Now());
         _state = state with { Gates = [.. state.Gates.Where(g => g.Id != gateId).Append(gate).OrderBy(g => g.Name, StringComparer.Ordinal)] };
         return gate;
     }

@@ -11,7 +11,7 @@ namespace EventSeries.Grains.Organizations;
 /// which token. Checked here, in the single writer, so two admins acting at once cannot race.
 /// </summary>
 [GrainType("organization")]
-public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time) : Grain, IOrganizationGrain
+public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) : Grain, IOrganizationGrain
 {
     private OrganizationStore.OrganizationRow? _organization;
     private ImmutableArray<MemberView> _members = [];
@@ -37,7 +37,7 @@ public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time
         var errors = new FieldErrors();
         errors.RequireText("name", name, 200);
         errors.ThrowIfAny();
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.CreateAsync(Id, name, caller.UserId, now);
         _organization = new OrganizationStore.OrganizationRow { Id = Id, Name = name, CreatedAt = now.UtcDateTime };
         _members = await store.GetMembersAsync(Id);
@@ -67,7 +67,7 @@ public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time
 
         errors.ThrowIfAny();
         var userId = Guid.CreateVersion7();
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.AddMemberAsync(Id, userId, member, now);
         var view = new MemberView(userId, member.DisplayName, member.Email, member.Role, now);
         _members = _members.Add(view);
@@ -85,7 +85,7 @@ public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time
         var member = MemberFor(caller, userId);
         var errors = new FieldErrors();
         errors.LimitText("name", request.Name, 200);
-        var now = Clock.Now(time);
+        var now = time.Now();
         if (request.ExpiresAt is { } expires && expires <= now)
         {
             errors.Add("expiresAt", "Must be in the future.");
@@ -114,7 +114,7 @@ public sealed class OrganizationGrain(OrganizationStore store, TimeProvider time
         }
 
         MemberFor(caller, token.UserId);
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.RevokeTokenAsync(tokenId, now);
         return token with { RevokedAt = token.RevokedAt ?? now };
     }

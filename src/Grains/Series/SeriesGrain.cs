@@ -1,3 +1,4 @@
+using EventSeries.CheckIns;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
@@ -10,7 +11,7 @@ namespace EventSeries.Grains.Series;
 /// change in one transaction, and only then updates memory: a failed write changes nothing.
 /// </summary>
 [GrainType("series")]
-public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, ISeriesGrain
+public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISeriesGrain
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -35,11 +36,11 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
         }
 
         var errors = new FieldErrors();
-        SeriesRules.Validate(series.Spec, errors);
+        SeriesValidation.Validate(series.Spec, errors);
         var (gateIds, limits) = await ValidateChildrenAsync(series, errors);
         errors.ThrowIfAny();
 
-        var now = Clock.Now(time);
+        var now = time.Now();
         var record = new SeriesRecord(
             Id, organizationId, series.EventId, series.Spec, SeriesLifecycle.Draft, null, null, 1, caller.UserId, now, now);
         var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"));
@@ -55,8 +56,8 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
     {
         var state = Visible(caller, Permission.EditSeries);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
-        SeriesRules.EnsureValid(spec);
-        var now = Clock.Now(time);
+        SeriesValidation.EnsureValid(spec);
+        var now = time.Now();
         await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
         state.Series = state.Series with { Spec = spec };
         state.Touch(now);
@@ -82,7 +83,7 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
 
         var from = state.Series.Lifecycle;
         SeriesLifecycleRules.EnsureCanTransition(from, to);
-        var now = Clock.Now(time);
+        var now = time.Now();
         var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason));
         state.Series = state.Series with { Lifecycle = to };
         state.Touch(now);
@@ -103,7 +104,7 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
         var added = gateIds.Distinct().Where(g => !state.GateIds.Contains(g)).ToImmutableArray();
         if (!added.IsEmpty)
         {
-            var now = Clock.Now(time);
+            var now = time.Now();
             await store.AddGatesAsync(Id, added, state.Series.Version, now);
             state.GateIds.AddRange(added);
             state.Touch(now);
@@ -121,7 +122,7 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
             throw DomainException.NotFound("Gate assignment");
         }
 
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.RemoveGateAsync(Id, gateId, state.Series.Version, now);
         state.GateIds.Remove(gateId);
         state.Touch(now);
@@ -144,7 +145,7 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
                 $"Category '{l.Category}' already has {state.Assigned[l.Category]} wristbands assigned; the limit cannot be {l.MaxWristbands}.")));
         }
 
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.SetLimitsAsync(Id, limits, state.Series.Version, now);
         foreach (var limit in limits)
         {
@@ -165,7 +166,7 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
         EnsureWithinLimits(state, fresh);
         if (fresh.Count > 0)
         {
-            var now = Clock.Now(time);
+            var now = time.Now();
             await store.AssignAsync(Id, fresh, state.Series.Version, now);
             foreach (var group in fresh.GroupBy(w => w.Category))
             {
@@ -182,15 +183,18 @@ public sealed class SeriesGrain(SeriesStore store, TimeProvider time) : Grain, I
     {
         var state = Visible(caller, Permission.AssignWristbands);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
-        var now = Clock.Now(time);
-        var category = await store.UnassignAsync(Id, wristbandId, state.Series.Version, now);
+        var now = time.Now();
+        var removed = await store.UnassignAsync(Id, wristbandId, state.Series.Version, now);
         state.Touch(now);
-        if (category is null)
+        if (removed is not { } wristband)
         {
             throw DomainException.NotFound("Wristband assignment");
         }
 
-        state.Assigned[category] = state.Assigned.GetValueOrDefault(category) - 1;
+        state.Assigned[wristband.Category] = state.Assigned.GetValueOrDefault(wristband.Category) - 1;
+
+        // Removals are pushed to the gates at once (additions are found when a refused wristband re-reads).
+        await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
     }
 
     private SeriesState Visible(Caller caller, Permission permission)

@@ -35,6 +35,6 @@ internal sealed class SeriesState(SeriesSnapshot snapshot)
             s.Id, s.OrganizationId, s.EventId, s.Spec.Name, s.Spec.Description, s.Spec.StartsAt, s.Spec.EndsAt, s.Spec.Window,
             s.Spec.Window.OpensAt(s.Spec.StartsAt), s.Spec.Window.ClosesAt(s.Spec.StartsAt, s.Spec.EndsAt), s.Spec.Capacity,
             s.Lifecycle, [.. GateIds], Categories(), Assigned.Values.Sum(), s.ParentSeriesId, s.SequenceNumber, s.Version,
-            s.CreatedAt, s.UpdatedAt);
+            s.CreatedAt, s.UpdatedAt, s.Spec.Reentry);
     }
 }

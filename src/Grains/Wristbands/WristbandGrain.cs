@@ -1,3 +1,4 @@
+using EventSeries.CheckIns;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;
@@ -7,7 +8,7 @@ namespace EventSeries.Grains.Wristbands;
 
 /// <summary>One wristband, its row held in memory.</summary>
 [GrainType("wristband")]
-public sealed class WristbandGrain(WristbandStore store, TimeProvider time) : Grain, IWristbandGrain
+public sealed class WristbandGrain(WristbandStore store, DomainTime time) : Grain, IWristbandGrain
 {
     private WristbandView? _state;
 
@@ -26,9 +27,12 @@ public sealed class WristbandGrain(WristbandStore store, TimeProvider time) : Gr
             return state;
         }
 
-        var now = Clock.Now(time);
+        var now = time.Now();
         await store.UpdateStatusAsync(state.Id, status, now);
         _state = state with { Status = status, UpdatedAt = now };
+
+        // The gates hold the status in memory: tell the wristband's access grain right away.
+        await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.EventId, state.NfcId)).StatusChangedAsync(status);
         return _state;
     }
 

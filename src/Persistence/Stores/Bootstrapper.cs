@@ -10,9 +10,9 @@ public static class Bootstrapper
     /// <summary>What bootstrap created; <see cref="Secret"/> is the only copy of the token.</summary>
     public sealed record Result(Guid OrganizationId, Guid UserId, Guid TokenId, string Secret);
 
-    public static async Task<Result> BootstrapAsync(string connectionString, string organizationName, string ownerName, string? ownerEmail, TimeProvider clock)
+    public static async Task<Result> BootstrapAsync(string connectionString, string organizationName, string ownerName, string? ownerEmail, DomainTime clock)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var result = new Result(Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), TokenSecret.Generate());
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -2,6 +2,7 @@ using Dapper;
 using EventSeries.Errors;
 using EventSeries.Events;
 using EventSeries.Wristbands;
+using EventSeries.Persistence.Rules;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;
@@ -54,9 +55,12 @@ public sealed class EventStore(NpgsqlDataSource db)
     public async Task UpdateAsync(EventView view)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "UPDATE events SET name = @Name, description = @Description, time_zone = @TimeZone, updated_at = @updatedAt WHERE id = @Id",
-            new { view.Id, view.Name, view.Description, view.TimeZone, updatedAt = view.UpdatedAt.UtcDateTime });
+            new { view.Id, view.Name, view.Description, view.TimeZone, updatedAt = view.UpdatedAt.UtcDateTime }, tx);
+        await ChangeNotifications.NotifyEventChangedAsync(connection, tx, view.Id);
+        await tx.CommitAsync();
     }
 
     /// <summary>Deletes an event unless it has series that were published and not cancelled.</summary>
@@ -74,6 +78,7 @@ public sealed class EventStore(NpgsqlDataSource db)
         }
 
         await connection.ExecuteAsync("DELETE FROM events WHERE id = @eventId", new { eventId }, tx);
+        await ChangeNotifications.NotifyEventChangedAsync(connection, tx, eventId);
         await tx.CommitAsync();
     }
 
@@ -96,6 +101,7 @@ public sealed class EventStore(NpgsqlDataSource db)
     public async Task UpsertGateAsync(GateView gate, Guid organizationId, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         try
         {
             await connection.ExecuteAsync(
@@ -109,7 +115,10 @@ public sealed class EventStore(NpgsqlDataSource db)
                 {
                     gate.Id, gate.EventId, organizationId, gate.Name, kind = gate.Kind.ToDb(), status = gate.Status.ToDb(),
                     categories = gate.AllowedCategories.ToArray(), now = now.UtcDateTime,
-                });
+                },
+                tx);
+            await ChangeNotifications.NotifyEventChangedAsync(connection, tx, gate.EventId);
+            await tx.CommitAsync();
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

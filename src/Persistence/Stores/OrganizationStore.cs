@@ -120,12 +120,12 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     /// The caller a token hash belongs to, with every membership, or null when the token is
     /// unknown, revoked or expired.
     /// </summary>
-    public async Task<Caller?> FindCallerAsync(byte[] tokenHash, DateTimeOffset now)
+    public async Task<(Caller Caller, DateTimeOffset? ExpiresAt)?> FindCallerAsync(byte[] tokenHash, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<CallerRow>(
             """
-            SELECT u.id AS UserId, u.display_name AS DisplayName, m.organization_id AS OrganizationId, m.role
+            SELECT u.id AS UserId, u.display_name AS DisplayName, m.organization_id AS OrganizationId, m.role, t.expires_at AS ExpiresAt
             FROM api_tokens t
             JOIN users u ON u.id = t.user_id
             LEFT JOIN organization_members m ON m.user_id = u.id
@@ -140,7 +140,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
         var memberships = rows
             .Where(r => r.OrganizationId is not null && r.Role is not null)
             .ToImmutableDictionary(r => r.OrganizationId!.Value, r => DbText.FromDb<Role>(r.Role!));
-        return new Caller(rows[0].UserId, rows[0].DisplayName, memberships);
+        return (new Caller(rows[0].UserId, rows[0].DisplayName, memberships), DbText.Utc(rows[0].ExpiresAt));
     }
 
     public sealed class OrganizationRow
@@ -196,5 +196,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
         public Guid? OrganizationId { get; set; }
 
         public string? Role { get; set; }
+
+        public DateTime? ExpiresAt { get; set; }
     }
 }

@@ -10,7 +10,7 @@ internal sealed class SeriesRow
         id, organization_id AS OrganizationId, event_id AS EventId, name, description, starts_at AS StartsAt, ends_at AS EndsAt,
         checkin_opens_minutes_before AS OpensMinutesBefore, checkin_closes_minutes_after AS ClosesMinutesAfter, capacity,
         lifecycle_status AS Lifecycle, parent_series_id AS ParentSeriesId, sequence_number AS SequenceNumber, version,
-        created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt
+        created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, reentry_policy AS Reentry
         """;
 
     public Guid Id { get; set; }
@@ -47,11 +47,14 @@ internal sealed class SeriesRow
 
     public DateTime UpdatedAt { get; set; }
 
+    public string Reentry { get; set; } = "reentry";
+
     public SeriesRecord ToRecord() => new(
         Id,
         OrganizationId,
         EventId,
-        new SeriesSpec(Name, Description, DbText.Utc(StartsAt), DbText.Utc(EndsAt), new CheckInWindow(OpensMinutesBefore, ClosesMinutesAfter), Capacity),
+        new SeriesSpec(Name, Description, DbText.Utc(StartsAt), DbText.Utc(EndsAt), new CheckInWindow(OpensMinutesBefore, ClosesMinutesAfter), Capacity,
+            DbText.FromDb<ReentryPolicy>(Reentry)),
         DbText.FromDb<SeriesLifecycle>(Lifecycle),
         ParentSeriesId,
         SequenceNumber,

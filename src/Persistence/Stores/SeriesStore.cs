@@ -1,6 +1,7 @@
 using Dapper;
 using EventSeries.Errors;
 using EventSeries.Series;
+using EventSeries.Persistence.Rules;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;
@@ -49,9 +50,9 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             """
             INSERT INTO event_series (id, organization_id, event_id, name, description, starts_at, ends_at,
                 checkin_opens_minutes_before, checkin_closes_minutes_after, capacity, lifecycle_status,
-                parent_series_id, sequence_number, version, created_by, created_at, updated_at)
+                parent_series_id, sequence_number, version, created_by, created_at, updated_at, reentry_policy)
             VALUES (@Id, @OrganizationId, @EventId, @name, @description, @startsAt, @endsAt, @opens, @closes, @capacity,
-                @lifecycle, @ParentSeriesId, @SequenceNumber, @Version, @CreatedBy, @createdAt, @createdAt)
+                @lifecycle, @ParentSeriesId, @SequenceNumber, @Version, @CreatedBy, @createdAt, @createdAt, @reentry)
             """,
             new
             {
@@ -59,12 +60,13 @@ public sealed class SeriesStore(NpgsqlDataSource db)
                 startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
                 opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, capacity = spec.Capacity,
                 lifecycle = series.Lifecycle.ToDb(), series.ParentSeriesId, series.SequenceNumber, series.Version, series.CreatedBy,
-                createdAt = series.CreatedAt.UtcDateTime,
+                createdAt = series.CreatedAt.UtcDateTime, reentry = spec.Reentry.ToDb(),
             },
             tx);
         await InsertGatesAsync(connection, tx, series.Id, gateIds, series.CreatedAt);
         await UpsertLimitsAsync(connection, tx, series.Id, limits);
         var transition = await InsertTransitionAsync(connection, tx, series.Id, null, series.Lifecycle, series.CreatedAt, actor);
+        await ChangeNotifications.NotifyEventChangedAsync(connection, tx, series.EventId);
         await tx.CommitAsync();
         return transition;
     }
@@ -74,13 +76,15 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
             """
             UPDATE event_series SET name = @Name, description = @Description, starts_at = @startsAt, ends_at = @endsAt,
-                checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity
+                checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity,
+                reentry_policy = @reentry
             WHERE id = @seriesId
             """,
             new
             {
                 seriesId, spec.Name, spec.Description, startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
                 opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, spec.Capacity,
+                reentry = spec.Reentry.ToDb(),
             },
             tx));
 
@@ -101,12 +105,16 @@ public sealed class SeriesStore(NpgsqlDataSource db)
     public async Task DeleteAsync(Guid seriesId, int expectedVersion)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var deleted = await connection.ExecuteAsync(
-            "DELETE FROM event_series WHERE id = @seriesId AND version = @expectedVersion", new { seriesId, expectedVersion });
-        if (deleted == 0)
+        await using var tx = await connection.BeginTransactionAsync();
+        var eventId = await connection.ExecuteScalarAsync<Guid?>(
+            "DELETE FROM event_series WHERE id = @seriesId AND version = @expectedVersion RETURNING event_id", new { seriesId, expectedVersion }, tx);
+        if (eventId is not { } id)
         {
             throw StaleVersion();
         }
+
+        await ChangeNotifications.NotifyEventChangedAsync(connection, tx, id);
+        await tx.CommitAsync();
     }
 
     /// <summary>Adds gate assignments (existing ones are kept).</summary>
@@ -120,7 +128,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
 
     /// <summary>Sets category limits (other categories keep theirs).</summary>
     public Task SetLimitsAsync(Guid seriesId, ImmutableArray<CategoryLimit> limits, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits));
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits), changesScanRules: false);
 
     /// <summary>The organization an event belongs to, or null when there is no such event.</summary>
     public async Task<Guid?> FindEventOrganizationAsync(Guid eventId)
@@ -174,32 +182,56 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             SELECT @seriesId, a.id, a.category, @now FROM unnest(@ids, @categories) AS a (id, category)
             """,
             new { seriesId, now = now.UtcDateTime, ids = wristbands.Select(w => w.Id).ToArray(), categories = wristbands.Select(w => w.Category).ToArray() },
-            tx));
+            tx),
+            changesScanRules: false);
 
-    /// <summary>Removes one assignment; returns its category, or null when it was not assigned.</summary>
-    public async Task<string?> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now)
+    /// <summary>Removes one assignment; returns the wristband's category and NFC UID, or null when it was not assigned.</summary>
+    public async Task<(string Category, string NfcId)?> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now)
     {
-        string? category = null;
-        await InVersionedTransactionAsync(seriesId, expectedVersion, now, async (connection, tx) =>
-            category = await connection.ExecuteScalarAsync<string?>(
-                "DELETE FROM series_wristband_assignments WHERE series_id = @seriesId AND wristband_id = @wristbandId RETURNING category",
-                new { seriesId, wristbandId }, tx));
-        return category;
+        (string Category, string NfcId)? removed = null;
+        await InVersionedTransactionAsync(
+            seriesId,
+            expectedVersion,
+            now,
+            async (connection, tx) =>
+            {
+                var rows = await connection.QueryAsync<(string Category, string NfcId)>(
+                    """
+                    DELETE FROM series_wristband_assignments a USING wristbands w
+                    WHERE a.series_id = @seriesId AND a.wristband_id = @wristbandId AND w.id = a.wristband_id
+                    RETURNING a.category, w.nfc_id
+                    """,
+                    new { seriesId, wristbandId },
+                    tx);
+                removed = rows.Cast<(string, string)?>().FirstOrDefault();
+            },
+            changesScanRules: false);
+        return removed;
     }
 
-    private async Task InVersionedTransactionAsync(Guid seriesId, int expectedVersion, DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task> write)
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction that first bumps the series' version (or fails
+    /// as stale); <paramref name="changesScanRules"/> also tells every silo to reload the event's rules.
+    /// </summary>
+    private async Task InVersionedTransactionAsync(
+        Guid seriesId, int expectedVersion, DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, bool changesScanRules = true)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var bumped = await connection.ExecuteAsync(
-            "UPDATE event_series SET version = version + 1, updated_at = @now WHERE id = @seriesId AND version = @expectedVersion",
+        var eventId = await connection.ExecuteScalarAsync<Guid?>(
+            "UPDATE event_series SET version = version + 1, updated_at = @now WHERE id = @seriesId AND version = @expectedVersion RETURNING event_id",
             new { seriesId, expectedVersion, now = now.UtcDateTime }, tx);
-        if (bumped == 0)
+        if (eventId is not { } id)
         {
             throw StaleVersion();
         }
 
         await write(connection, tx);
+        if (changesScanRules)
+        {
+            await ChangeNotifications.NotifyEventChangedAsync(connection, tx, id);
+        }
+
         await tx.CommitAsync();
     }
 

@@ -23,11 +23,16 @@ public sealed class SiloHost : IAsyncDisposable
     public DatabaseSetup Database { get; }
 
     /// <summary>Provisions and migrates the database, then builds the silo with the API mapped.</summary>
-    public static async Task<SiloHost> BuildAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="args">Command-line arguments (configuration).</param>
+    /// <param name="overrides">Configuration that wins over everything else (tests).</param>
+    /// <param name="services">Registrations made before the defaults, which only fill gaps (tests swap the clock).</param>
+    public static async Task<SiloHost> BuildAsync(
+        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
         var (builder, database) = await HostBuilderDefaults.CreateAsync(args, overrides, DefaultUrl);
         try
         {
+            services?.Invoke(builder.Services);
             builder.UseOrleans(silo => silo.AddEventSeries(builder.Configuration, database.ConnectionString));
             builder.AddEventSeriesApi(database.ConnectionString);
             var app = builder.Build();

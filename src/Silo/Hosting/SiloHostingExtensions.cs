@@ -1,8 +1,9 @@
 using System.Net;
 using EventSeries.Api.Hosting;
+using EventSeries.CheckIns;
 using EventSeries.Grains;
+using EventSeries.Grains.Hosting;
 using EventSeries.Persistence;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace EventSeries.Silo.Hosting;
@@ -47,8 +48,9 @@ public static class SiloHostingExtensions
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
+        silo.AddMemoryStreams(ScanStream.Provider);
         silo.Services.AddEventSeriesPersistence(connectionString);
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddEventSeriesGrainServices();
         return silo;
     }
 }

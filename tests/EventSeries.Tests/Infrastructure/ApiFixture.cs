@@ -10,6 +10,9 @@ public sealed class ApiFixture(PostgresServer postgres) : IAsyncLifetime
 
     public string ConnectionString => Host.ConnectionString;
 
+    /// <summary>The host's domain clock. Tests in this collection run one after another and only move it forward.</summary>
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock => Host.Clock;
+
     public async ValueTask InitializeAsync() => Host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync());
 
     /// <summary>A new organization with its owner's token.</summary>

@@ -1,4 +1,6 @@
 using EventSeries.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventSeries.Tests.Infrastructure;
 
@@ -11,11 +13,15 @@ public sealed class ApiHost : IAsyncDisposable
 {
     private SiloHost? _host;
 
-    private ApiHost(string connectionString, string clusterId)
+    private ApiHost(string connectionString, string clusterId, FakeTimeProvider clock)
     {
         ConnectionString = connectionString;
         ClusterId = clusterId;
+        Clock = clock;
     }
+
+    /// <summary>The domain's clock in this host (Orleans keeps the real one): tests move it instead of waiting.</summary>
+    public FakeTimeProvider Clock { get; }
 
     public string ConnectionString { get; }
 
@@ -25,9 +31,9 @@ public sealed class ApiHost : IAsyncDisposable
 
     public SiloHost Host => _host ?? throw new InvalidOperationException("Not running.");
 
-    public static async Task<ApiHost> StartAsync(string connectionString, string? clusterId = null)
+    public static async Task<ApiHost> StartAsync(string connectionString, string? clusterId = null, FakeTimeProvider? clock = null)
     {
-        var host = new ApiHost(connectionString, clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8]);
+        var host = new ApiHost(connectionString, clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8], clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow));
         await host.StartAsync();
         return host;
     }
@@ -45,7 +51,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        _host = await SiloHost.BuildAsync([], overrides);
+        _host = await SiloHost.BuildAsync([], overrides, services => services.AddSingleton(new DomainTime(Clock)));
         await _host.App.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_host.App.Urls.First());
     }

@@ -1,4 +1,6 @@
 using EventSeries.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace EventSeries.Tests.Infrastructure;
@@ -15,12 +17,20 @@ public sealed class ClusterFixture(PostgresServer postgres) : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The domain clock of every silo in the cluster; tests move it forward only.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await postgres.CreateDatabaseAsync();
         var builder = new InProcessTestClusterBuilder(2);
         var connectionString = ConnectionString;
-        builder.ConfigureSilo((_, silo) => silo.AddEventSeriesStorage(connectionString));
+        var time = new DomainTime(Clock);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(time);
+            silo.AddEventSeriesStorage(connectionString);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -7,7 +7,7 @@ public sealed record Tenant(Guid OrganizationId, Guid OwnerId, string Token, Cal
 {
     public static async Task<Tenant> BootstrapAsync(string connectionString, string name = "Acme Events")
     {
-        var created = await Bootstrapper.BootstrapAsync(connectionString, name, $"Owner of {name}", null, TimeProvider.System);
+        var created = await Bootstrapper.BootstrapAsync(connectionString, name, $"Owner of {name}", null, DomainTime.System);
         var owner = new Caller(created.UserId, $"Owner of {name}", ImmutableDictionary<Guid, Role>.Empty.Add(created.OrganizationId, Role.Owner));
         return new Tenant(created.OrganizationId, created.UserId, created.Secret, owner);
     }

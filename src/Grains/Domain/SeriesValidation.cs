@@ -3,7 +3,7 @@ using EventSeries.Series;
 namespace EventSeries.Grains.Domain;
 
 /// <summary>Validation of a series' schedule, per the seed's series-creation flow.</summary>
-public static class SeriesRules
+public static class SeriesValidation
 {
     /// <summary>Series may span at most a year: longer is a typo, not a festival.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
@@ -36,6 +36,11 @@ public static class SeriesRules
         if (spec.Capacity is < 0)
         {
             errors.Add("capacity", "Must be 0 or more.");
+        }
+
+        if (!Enum.IsDefined(spec.Reentry))
+        {
+            errors.Add("reentry", "Must be single, reentry or unlimited.");
         }
 
         ValidateWindow(spec, errors);

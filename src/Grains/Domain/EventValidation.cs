@@ -5,7 +5,7 @@ using EventSeries.Wristbands;
 namespace EventSeries.Grains.Domain;
 
 /// <summary>Validation of events, categories, gates and wristbands.</summary>
-public static partial class EventRules
+public static partial class EventValidation
 {
     /// <summary>The most wristbands one registration call may carry.</summary>
     public const int MaxRegistrationBatch = 10_000;

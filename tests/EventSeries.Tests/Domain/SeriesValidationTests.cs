@@ -3,7 +3,7 @@ using EventSeries.Series;
 
 namespace EventSeries.Tests.Domain;
 
-public sealed class SeriesRulesTests
+public sealed class SeriesValidationTests
 {
     private static readonly DateTimeOffset Start = new(2027, 7, 1, 18, 0, 0, TimeSpan.Zero);
 
@@ -12,7 +12,7 @@ public sealed class SeriesRulesTests
     private static ImmutableDictionary<string, string[]> ErrorsOf(SeriesSpec spec)
     {
         var errors = new FieldErrors();
-        SeriesRules.Validate(spec, errors);
+        SeriesValidation.Validate(spec, errors);
         return errors.ToImmutable();
     }
 

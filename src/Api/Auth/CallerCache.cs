@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using EventSeries.Persistence.Stores;
+
+namespace EventSeries.Api.Auth;
+
+/// <summary>
+/// Remembers who a token belongs to for at most <see cref="Lifetime"/> (never past the token's own
+/// expiry), so a scanner sending thousands of scans costs one token lookup a second, and a revoked
+/// token stops working within a second on every API instance (at once on the one that revoked it).
+/// Entries are keyed by the token's hash; secrets are not kept.
+/// </summary>
+public sealed class CallerCache(OrganizationStore organizations, DomainTime time)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
+
+    private const int SweepAbove = 10_000;
+
+    private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The token's caller, or null when the token is unknown, revoked or expired.</summary>
+    public async ValueTask<Caller?> FindAsync(string secret)
+    {
+        var hash = TokenSecret.Hash(secret);
+        var key = Convert.ToHexString(hash);
+        var now = time.Now();
+        if (_entries.TryGetValue(key, out var entry) && entry.Until > now)
+        {
+            return entry.Caller;
+        }
+
+        var found = await organizations.FindCallerAsync(hash, now);
+        if (_entries.Count > SweepAbove)
+        {
+            foreach (var stale in _entries.Where(e => e.Value.Until <= now))
+            {
+                _entries.TryRemove(stale);
+            }
+        }
+
+        var until = now + Lifetime;
+        if (found?.ExpiresAt is { } expires && expires < until)
+        {
+            until = expires;
+        }
+
+        _entries[key] = (found?.Caller, until);
+        return found?.Caller;
+    }
+
+    /// <summary>Forgets every cached token of a user (after one was revoked or their roles changed).</summary>
+    public void EvictUser(Guid userId)
+    {
+        foreach (var entry in _entries.Where(e => e.Value.Caller?.UserId == userId))
+        {
+            _entries.TryRemove(entry);
+        }
+    }
+}

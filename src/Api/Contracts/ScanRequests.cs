@@ -1,0 +1,36 @@
+using System.Text.RegularExpressions;
+using EventSeries.CheckIns;
+
+namespace EventSeries.Api.Contracts;
+
+/// <summary>Body of POST /api/events/{eventId}/scans and POST /api/series/{id}/checkins/verify.</summary>
+public sealed partial class ScanRequest
+{
+    /// <summary>The NFC UID the scanner read.</summary>
+    public string? NfcId { get; init; }
+
+    /// <summary>The gate the scanner stands at.</summary>
+    public Guid? GateId { get; init; }
+
+    /// <summary>in (the default) or out.</summary>
+    public ScanDirection? Direction { get; init; }
+
+    /// <summary>A client-chosen id: sending the same scan again returns the first answer and changes nothing.</summary>
+    public Guid? ScanId { get; init; }
+
+    /// <summary>When the scanner read the wristband (stored for audit; decisions use the server's clock).</summary>
+    public DateTimeOffset? ScannedAt { get; init; }
+
+    public ScanCommand ToCommand(Caller caller, Guid eventId, Guid? seriesId)
+    {
+        if (NfcId is null || !NfcPattern().IsMatch(NfcId))
+        {
+            throw DomainException.Invalid("nfcId", "Required: 1-64 printable ASCII characters without spaces.");
+        }
+
+        return new ScanCommand(caller, eventId, NfcId, Required.Value(GateId, "gateId"), Direction ?? ScanDirection.In, ScanId, ScannedAt, seriesId);
+    }
+
+    [GeneratedRegex("^[\\x21-\\x7E]{1,64}$")]
+    private static partial Regex NfcPattern();
+}

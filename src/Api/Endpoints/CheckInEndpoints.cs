@@ -1,0 +1,68 @@
+using EventSeries.Api.Auth;
+using EventSeries.Api.Contracts;
+using EventSeries.CheckIns;
+using EventSeries.Persistence.Queries;
+
+namespace EventSeries.Api.Endpoints;
+
+/// <summary>The check-in path: scans, verification, annulment, the log and what scanners need.</summary>
+public static class CheckInEndpoints
+{
+    public static IEndpointRouteBuilder MapCheckInEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/events/{eventId:guid}/scans", ScanAsync).WithTags("Check-ins").WithName("Scan")
+            .WithSummary("A scanner's call: ALLOW or DENY with a reason (200 for every decided scan), against the event's open series.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        var series = app.MapGroup("/api/series").WithTags("Check-ins");
+        series.MapGet("/scannable", ListScannableAsync).WithName("ListScannableSeries")
+            .WithSummary("Series of the caller's events whose check-in window is open now or opens within the hour, with gates and windows.");
+        series.MapPost("/{seriesId:guid}/checkins/verify", VerifyAsync).WithName("VerifyCheckin")
+            .WithSummary("The same check as a scan, against this series only.");
+        series.MapPost("/{seriesId:guid}/checkins/{checkinId:guid}/annul", AnnulAsync).WithName("AnnulCheckin")
+            .WithSummary("Undoes an allowed entry that did not happen: the same scanner or a manager, within 15 minutes.");
+        series.MapGet("/{seriesId:guid}/checkins", ListAsync).WithName("ListCheckins")
+            .WithSummary("The check-in log, newest first; filter by gateId, result (allowed/denied/annulled), reason, from/to; paged.");
+        return app;
+    }
+
+    public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var scan = request.ToCommand(http.Caller(), eventId, null);
+        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+    }
+
+    public static async Task<Ok<ScanVerdict>> VerifyAsync(Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, SeriesDirectory series)
+    {
+        var caller = http.Caller();
+        var eventId = await series.EventOfAsync(caller, seriesId);
+        var scan = request.ToCommand(caller, eventId, seriesId);
+        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+    }
+
+    public static async Task<Ok<ScanVerdict>> AnnulAsync(Guid seriesId, Guid checkinId, HttpContext http, IGrainFactory grains, CheckinQueries queries)
+    {
+        var caller = http.Caller();
+        var (eventId, nfcId) = await queries.FindCheckinAsync(caller, seriesId, checkinId);
+        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, nfcId)).AnnulAsync(caller, seriesId, checkinId));
+    }
+
+    public static async Task<Ok<Page<CheckinLogEntry>>> ListAsync(
+        Guid seriesId, Guid? gateId, string? result, string? reason, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
+        HttpContext http, CheckinQueries queries)
+    {
+        if (result is not null and not ("allowed" or "denied" or "annulled"))
+        {
+            throw DomainException.Invalid("result", "Must be allowed, denied or annulled.");
+        }
+
+        if (reason is not null && !ScanReasons.All.Contains(reason) && reason != ScanReasons.Annulled)
+        {
+            throw DomainException.Invalid("reason", $"Must be one of: {string.Join(", ", ScanReasons.All)}, annulled.");
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(http.Caller(), seriesId, new CheckinFilter(gateId, result, reason, from, to), Paging.From(page, pageSize)));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ScannableSeries>>> ListScannableAsync(Guid? eventId, HttpContext http, CheckinQueries queries, DomainTime time) =>
+        TypedResults.Ok(await queries.ListScannableAsync(http.Caller(), time.Now(), eventId));
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using EventSeries.CheckIns;
+using EventSeries.Events;
+using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Rules;
+using EventSeries.Series;
+using EventSeries.Wristbands;
+
+namespace EventSeries.Grains.CheckIns;
+
+/// <summary>
+/// The scan rules as pure functions of the rules snapshot, the wristband and its presence, so each
+/// denial reason is tested without a cluster. Capacity is checked after these, by the grain.
+/// </summary>
+public static class ScanRules
+{
+    /// <summary>A denial when the wristband itself cannot pass any gate, else null.</summary>
+    public static ScanDecision? CheckWristband(WristbandInfo? wristband) => wristband switch
+    {
+        null => ScanDecision.Deny(ScanReasons.UnknownWristband, null, "Unknown wristband: please see the box office."),
+        { Status: not WristbandStatus.Active } w => ScanDecision.Deny(
+            ScanReasons.WristbandInactive, Name(w.Status), $"This wristband is {Name(w.Status)}: please see the box office."),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The series a scanner's scan is checked against: the event's active series whose window is
+    /// open and to which the wristband is assigned, by start. With none, the denial that explains best.
+    /// </summary>
+    public static (ImmutableArray<SeriesRules> Candidates, ScanDecision? Denial) SelectSeries(
+        EventRules rules, IReadOnlySet<Guid> assigned, DateTimeOffset now)
+    {
+        var open = rules.Series.Where(s => s.Lifecycle == SeriesLifecycle.Active && s.InWindow(now)).ToList();
+        var mine = open.Where(s => assigned.Contains(s.Id)).ToImmutableArray();
+        if (!mine.IsEmpty)
+        {
+            return (mine, null);
+        }
+
+        var upcoming = rules.Series
+            .Where(s => assigned.Contains(s.Id) && s.Lifecycle is SeriesLifecycle.Scheduled or SeriesLifecycle.Active && now < s.OpensAt)
+            .MinBy(s => s.OpensAt);
+        if (upcoming is not null)
+        {
+            return ([], TooEarly(upcoming, rules.TimeZone));
+        }
+
+        return open.Count > 0
+            ? ([], ScanDecision.Deny(ScanReasons.NotAssigned, null, "This wristband is not valid for what is open now."))
+            : ([], ScanDecision.Deny(ScanReasons.NoActiveSeries, null, "Nothing is open for this wristband now."));
+    }
+
+    /// <summary>Checks one series: lifecycle, window, assignment, gate, then passback.</summary>
+    public static ScanDecision CheckSeries(
+        SeriesRules series, GateRules gate, WristbandInfo wristband, bool assigned, Presence presence, ScanDirection direction,
+        DateTimeOffset now, TimeZoneInfo zone)
+    {
+        if (series.Lifecycle != SeriesLifecycle.Active)
+        {
+            return ScanDecision.Deny(ScanReasons.SeriesNotActive, Name(series.Lifecycle), $"{series.Name} is {Name(series.Lifecycle)}.", series);
+        }
+
+        if (now < series.OpensAt)
+        {
+            return TooEarly(series, zone);
+        }
+
+        if (now >= series.ClosesAt)
+        {
+            return ScanDecision.Deny(ScanReasons.OutsideWindow, "too_late", $"Check-in closed at {Local(series.ClosesAt, zone)}.", series);
+        }
+
+        if (!assigned)
+        {
+            return ScanDecision.Deny(ScanReasons.NotAssigned, null, $"This wristband is not valid for {series.Name}.", series);
+        }
+
+        if (!series.GateIds.Contains(gate.Id))
+        {
+            return ScanDecision.Deny(ScanReasons.GateNotAllowed, "gate_not_assigned", $"Please use another gate for {series.Name}.", series);
+        }
+
+        if (gate.Status == GateStatus.Closed)
+        {
+            return ScanDecision.Deny(ScanReasons.GateNotAllowed, "gate_closed", $"Gate {gate.Name} is closed.", series);
+        }
+
+        if (gate.AllowedCategories.Count > 0 && !gate.AllowedCategories.Contains(wristband.Category))
+        {
+            return ScanDecision.Deny(ScanReasons.GateNotAllowed, "category", $"Gate {gate.Name} is not for {wristband.Category} wristbands.", series);
+        }
+
+        return direction == ScanDirection.In ? CheckEntry(series, presence) : CheckExit(series, presence);
+    }
+
+    private static ScanDecision CheckEntry(SeriesRules series, Presence presence) => series.Reentry switch
+    {
+        ReentryPolicy.Single when presence.Entries > 0 =>
+            ScanDecision.Deny(ScanReasons.AlreadyInside, "single_entry", "This wristband has already been used to enter.", series),
+        ReentryPolicy.Reentry when presence.Inside > 0 =>
+            ScanDecision.Deny(ScanReasons.AlreadyInside, null, "This wristband is already inside.", series),
+        _ => ScanDecision.Allow(series, ScanDirection.In),
+    };
+
+    private static ScanDecision CheckExit(SeriesRules series, Presence presence) =>
+        series.Reentry != ReentryPolicy.Unlimited && presence.Inside <= 0
+            ? ScanDecision.Deny(ScanReasons.NotInside, null, "This wristband has not entered.", series)
+            : ScanDecision.Allow(series, ScanDirection.Out);
+
+    private static ScanDecision TooEarly(SeriesRules series, TimeZoneInfo zone) =>
+        ScanDecision.Deny(ScanReasons.OutsideWindow, "too_early", $"Check-in opens at {Local(series.OpensAt, zone)}.", series);
+
+    /// <summary>A time as the gate screen shows it: local to the event, e.g. "17:00".</summary>
+    private static string Local(DateTimeOffset instant, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,299 @@
+using EventSeries.CheckIns;
+using EventSeries.Grains.CheckIns.Metrics;
+using EventSeries.Grains.CheckIns.Rules;
+using EventSeries.Grains.Domain;
+using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Rules;
+using EventSeries.Wristbands;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.CheckIns;
+
+/// <summary>
+/// One wristband at the gates. Decides each scan from memory (rules from the silo's cache, its own
+/// presence), logs it through the group-commit writer, and answers only once the row is durable.
+/// Its state is rebuilt from the tables and the log on activation, so it always agrees with the log.
+/// </summary>
+[GrainType("wristband-access")]
+public sealed class WristbandAccessGrain(
+    EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, DomainTime time)
+    : Grain, IWristbandAccessGrain
+{
+    /// <summary>A refused wristband re-reads its assignments at most this often (new assignments are not pushed).</summary>
+    private static readonly TimeSpan AssignmentRefresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an allowed entry may still be annulled.</summary>
+    public static readonly TimeSpan AnnulWindow = TimeSpan.FromMinutes(15);
+
+    private Guid _eventId;
+    private string _nfcId = "";
+    private AccessState _state = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_eventId, _nfcId) = AccessKey.Parse(this.GetPrimaryKeyString());
+        await ReloadAsync();
+    }
+
+    public async Task<ScanVerdict> ScanAsync(ScanCommand scan)
+    {
+        var rules = await rulesCache.GetEventAsync(_eventId) ?? throw DomainException.NotFound("Event");
+        scan.Caller.Authorize(rules.OrganizationId, Permission.Scan, "Event");
+        var gate = rules.Gates.GetValueOrDefault(scan.GateId) ?? throw DomainException.NotFound("Gate");
+        var target = scan.SeriesId is { } seriesId ? rules.SeriesById.GetValueOrDefault(seriesId) ?? throw DomainException.NotFound("Series") : null;
+
+        for (var attempt = 0; ; attempt++)
+        {
+            if (_state.VerdictFor(scan.ScanId) is { } earlier)
+            {
+                return earlier;
+            }
+
+            var now = time.Now();
+            var outcome = await DecideAsync(rules, gate, target, scan.Direction, now);
+            var row = ToRow(rules, scan, outcome, now);
+            bool committed;
+            try
+            {
+                committed = await log.AppendAsync(row);
+            }
+            catch (Exception e) when (e is not DomainException)
+            {
+                await ReleaseCapacityAsync(outcome);
+                throw DomainException.Unavailable("The scan could not be recorded; nothing was admitted. Retry with the same scanId.");
+            }
+
+            if (committed)
+            {
+                return await AcceptAsync(scan, outcome, row);
+            }
+
+            // A unique index refused the row: this scan id was logged already, or another activation
+            // of this wristband moved its presence on. Read the truth from the log and decide again.
+            await ReleaseCapacityAsync(outcome);
+            await ReloadAsync();
+            if (attempt >= 2)
+            {
+                throw DomainException.Conflict("scan_conflict", "The wristband was scanned elsewhere at the same moment; scan again.");
+            }
+        }
+    }
+
+    public async Task<ScanVerdict> AnnulAsync(Caller caller, Guid seriesId, Guid checkinId)
+    {
+        var rules = await rulesCache.GetEventAsync(_eventId) ?? throw DomainException.NotFound("Event");
+        caller.Authorize(rules.OrganizationId, Permission.Scan, "Event");
+        var original = await store.FindCheckinAsync(checkinId);
+        if (original is null || original.SeriesId != seriesId || original.EventId != _eventId || original.NfcId != _nfcId)
+        {
+            throw DomainException.NotFound("Check-in");
+        }
+
+        if (original.ActorUserId != caller.UserId)
+        {
+            caller.Authorize(rules.OrganizationId, Permission.AnnulOthersScans, "Event");
+        }
+
+        var now = time.Now();
+        var presence = _state.PresenceIn(seriesId);
+        EnsureAnnullable(original, presence, now);
+        var annul = original with
+        {
+            Id = Guid.CreateVersion7(now), Result = "annulled", Reason = ScanReasons.Annulled, Detail = null,
+            Message = "Entry annulled.", ScanId = null, ScannedAt = null, At = now, ActorUserId = caller.UserId,
+            PresenceSeq = presence.LastSeq + 1, OccupancyDelta = -1, Annuls = original.Id,
+        };
+        bool committed;
+        try
+        {
+            committed = await log.AppendAsync(annul);
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            throw DomainException.Unavailable("The annulment could not be recorded; retry.");
+        }
+
+        if (!committed)
+        {
+            await ReloadAsync();
+            throw DomainException.Conflict("not_annullable", "The wristband was scanned again meanwhile; the entry can no longer be annulled.");
+        }
+
+        _state.Presence[seriesId] = presence with { LastSeq = presence.LastSeq + 1, Inside = Math.Max(0, presence.Inside - 1), Entries = presence.Entries - 1 };
+        if (annul.CapacityShard is { } shard)
+        {
+            await ShardOf(seriesId, shard).ReleaseAsync();
+        }
+
+        events.Publish(ToEvent(annul));
+        return ToVerdict(annul);
+    }
+
+    public Task StatusChangedAsync(WristbandStatus status)
+    {
+        if (_state.Wristband is { } wristband)
+        {
+            _state.Wristband = wristband with { Status = status };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UnassignedAsync(Guid seriesId)
+    {
+        _state.Assigned.Remove(seriesId);
+        return Task.CompletedTask;
+    }
+
+    private async Task<Outcome> DecideAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now)
+    {
+        var outcome = await DecideOnceAsync(rules, gate, target, direction, now);
+        if (outcome.Decision.Reason is ScanReasons.NotAssigned or ScanReasons.NoActiveSeries or ScanReasons.OutsideWindow or ScanReasons.UnknownWristband
+            && now - _state.LoadedAt > AssignmentRefresh)
+        {
+            // Assignments (and registrations) are not pushed to wristbands; a refusal reads them again.
+            await ReloadAsync();
+            outcome = await DecideOnceAsync(rules, gate, target, direction, now);
+        }
+
+        return outcome;
+    }
+
+    private async Task<Outcome> DecideOnceAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now)
+    {
+        if (ScanRules.CheckWristband(_state.Wristband) is { } refused)
+        {
+            return new Outcome(refused with { Series = target }, null, 0);
+        }
+
+        var wristband = _state.Wristband!;
+        ImmutableArray<SeriesRules> candidates;
+        if (target is not null)
+        {
+            candidates = [target];
+        }
+        else
+        {
+            var (open, denial) = ScanRules.SelectSeries(rules, _state.Assigned, now);
+            if (denial is not null)
+            {
+                return new Outcome(denial, null, 0);
+            }
+
+            candidates = open;
+        }
+
+        Outcome? firstDenial = null;
+        foreach (var series in candidates)
+        {
+            var presence = _state.PresenceIn(series.Id);
+            var decision = ScanRules.CheckSeries(series, gate, wristband, _state.Assigned.Contains(series.Id), presence, direction, now, rules.TimeZone);
+            var outcome = decision.Allowed ? await ApplyCapacityAsync(decision, series, wristband, presence, direction) : new Outcome(decision, null, 0);
+            if (outcome.Decision.Allowed)
+            {
+                return outcome;
+            }
+
+            firstDenial ??= outcome;
+        }
+
+        return firstDenial!;
+    }
+
+    /// <summary>Entries into a series with a capacity take a place from the wristband's shard first.</summary>
+    private async Task<Outcome> ApplyCapacityAsync(ScanDecision decision, SeriesRules series, WristbandInfo wristband, Presence presence, ScanDirection direction)
+    {
+        var delta = direction == ScanDirection.In ? 1 : presence.Inside > 0 ? -1 : 0;
+        if (series.Capacity is null || delta == 0)
+        {
+            return new Outcome(decision, null, delta);
+        }
+
+        var shard = CapacityShards.Of(wristband.Id);
+        if (delta > 0 && !await ShardOf(series.Id, shard).ReserveAsync())
+        {
+            return new Outcome(ScanDecision.Deny(ScanReasons.CapacityReached, null, $"{series.Name} is full right now.", series), null, 0);
+        }
+
+        return new Outcome(decision, shard, delta);
+    }
+
+    private async Task<ScanVerdict> AcceptAsync(ScanCommand scan, Outcome outcome, CheckinRow row)
+    {
+        if (row.PresenceSeq is { } seq && outcome.Decision.Series is { } series)
+        {
+            var before = _state.PresenceIn(series.Id);
+            var entered = scan.Direction == ScanDirection.In ? 1 : 0;
+            _state.Presence[series.Id] = new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered);
+            if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
+            {
+                await ShardOf(series.Id, shard).ReleaseAsync();
+            }
+        }
+
+        var verdict = ToVerdict(row);
+        if (scan.ScanId is { } scanId)
+        {
+            _state.Remember(scanId, verdict);
+        }
+
+        if (row.SeriesId is not null)
+        {
+            events.Publish(ToEvent(row));
+        }
+
+        return verdict;
+    }
+
+    private async Task ReleaseCapacityAsync(Outcome outcome)
+    {
+        if (outcome is { Shard: { } shard, OccupancyDelta: > 0, Decision.Series: { } series })
+        {
+            await ShardOf(series.Id, shard).ReleaseAsync();
+        }
+    }
+
+    private void EnsureAnnullable(CheckinRow original, Presence presence, DateTimeOffset now)
+    {
+        if (original.Result != "allowed" || original.Direction != "in")
+        {
+            throw DomainException.Conflict("not_annullable", "Only an allowed entry can be annulled.");
+        }
+
+        if (now - original.At > AnnulWindow)
+        {
+            throw DomainException.Conflict("not_annullable", "Entries can be annulled for 15 minutes only.");
+        }
+
+        if (original.PresenceSeq != presence.LastSeq)
+        {
+            throw DomainException.Conflict("not_annullable", "The wristband was scanned again since (or the entry was already annulled).");
+        }
+    }
+
+    private async Task ReloadAsync() => _state = new AccessState(await loader.LoadAsync(_eventId, _nfcId), time.Now());
+
+    private ICapacityShardGrain ShardOf(Guid seriesId, int shard) => GrainFactory.GetGrain<ICapacityShardGrain>(CapacityShards.Key(seriesId, shard));
+
+    private CheckinRow ToRow(EventRules rules, ScanCommand scan, Outcome outcome, DateTimeOffset now)
+    {
+        var d = outcome.Decision;
+        var allowed = d.Allowed;
+        return new CheckinRow(
+            Guid.CreateVersion7(now), rules.OrganizationId, _eventId, d.Series?.Id, _state.Wristband?.Id, _nfcId, _state.Wristband?.Category, scan.GateId,
+            scan.Direction == ScanDirection.In ? "in" : "out", allowed ? "allowed" : "denied", d.Reason, d.Detail, d.Message, scan.ScanId, scan.ScannedAt,
+            now, scan.Caller.UserId, allowed ? _state.PresenceIn(d.Series!.Id).LastSeq + 1 : null, allowed ? outcome.OccupancyDelta : 0,
+            allowed ? outcome.Shard : null, null);
+    }
+
+    private static ScanVerdict ToVerdict(CheckinRow row) => new(
+        row.Result == "allowed", row.Reason, row.Detail, row.Message, row.SeriesId, row.WristbandId, row.NfcId, row.Category, row.GateId,
+        row.Direction == "in" ? ScanDirection.In : ScanDirection.Out, row.Id, row.At);
+
+    private static ScanEvent ToEvent(CheckinRow row) => new(
+        row.Id, row.SeriesId!.Value, row.WristbandId, row.GateId, row.Category, row.Direction == "in" ? ScanDirection.In : ScanDirection.Out,
+        row.Result, row.Reason, row.At, row.OccupancyDelta);
+
+    /// <summary>A decision with the capacity shard that counted it and its effect on occupancy.</summary>
+    private sealed record Outcome(ScanDecision Decision, int? Shard, int OccupancyDelta);
+}

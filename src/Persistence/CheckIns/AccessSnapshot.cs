@@ -1,0 +1,23 @@
+using EventSeries.CheckIns;
+using EventSeries.Wristbands;
+
+namespace EventSeries.Persistence.CheckIns;
+
+/// <summary>A registered wristband as the gates see it.</summary>
+public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category, WristbandStatus Status);
+
+/// <summary>
+/// A wristband's presence in one series, folded from its log rows: the last presence position,
+/// how many times it is inside (0 or 1 unless the series is unlimited) and its admitted entries.
+/// </summary>
+public sealed record Presence(int LastSeq, int Inside, int Entries)
+{
+    public static readonly Presence None = new(0, 0, 0);
+}
+
+/// <summary>Everything an access grain loads on activation, all of it read from the tables and the log.</summary>
+public sealed record AccessSnapshot(
+    WristbandInfo? Wristband,
+    ImmutableHashSet<Guid> AssignedSeries,
+    ImmutableDictionary<Guid, Presence> Presence,
+    ImmutableDictionary<Guid, ScanVerdict> RecentVerdicts);

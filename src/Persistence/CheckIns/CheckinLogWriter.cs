@@ -1,0 +1,157 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace EventSeries.Persistence.CheckIns;
+
+/// <summary>
+/// Appends check-in rows with group commit: every row waiting when a batch starts goes into one
+/// binary COPY and one commit, so thousands of scans a second cost a handful of commits. A caller's
+/// task completes only after its row is durable (true), or was refused by a unique index (false:
+/// the same scan id, or a presence position another activation already took).
+/// </summary>
+public sealed partial class CheckinLogWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 2000;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly NpgsqlDataSource _db;
+    private readonly ILogger<CheckinLogWriter> _logger;
+    private readonly Task[] _loops;
+
+    public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, int writers = 2)
+    {
+        _db = db;
+        _logger = logger;
+        // A couple of loops let one batch fsync while the next one is being copied.
+        _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
+    }
+
+    /// <summary>Appends a row; true once committed, false when a unique index refused it.</summary>
+    public Task<bool> AppendAsync(CheckinRow row)
+    {
+        var pending = new Pending(row, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(CheckinLogWriter));
+        }
+
+        return pending.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_loops);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var committed = await WriteAsync(batch);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult(committed.Contains(pending.Row.Id));
+                }
+            }
+            catch (Exception e)
+            {
+                LogBatchFailed(_logger, e, batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private async Task<HashSet<Guid>> WriteAsync(List<Pending> batch)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS checkin_stage (LIKE checkin_logs INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", connection, tx))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY checkin_stage (id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, " +
+            "message, scan_id, scanned_at, at, actor_user_id, presence_seq, occupancy_delta, capacity_shard, annuls) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var pending in batch)
+            {
+                await WriteRowAsync(copy, pending.Row);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        var committed = new HashSet<Guid>();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO checkin_logs SELECT * FROM checkin_stage ON CONFLICT DO NOTHING RETURNING id", connection, tx))
+        await using (var reader = await insert.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                committed.Add(reader.GetGuid(0));
+            }
+        }
+
+        await tx.CommitAsync();
+        return committed;
+    }
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, CheckinRow r)
+    {
+        await copy.StartRowAsync();
+        await copy.WriteAsync(r.Id, NpgsqlDbType.Uuid);
+        await copy.WriteAsync(r.OrganizationId, NpgsqlDbType.Uuid);
+        await copy.WriteAsync(r.EventId, NpgsqlDbType.Uuid);
+        await WriteNullableAsync(copy, r.SeriesId, NpgsqlDbType.Uuid);
+        await WriteNullableAsync(copy, r.WristbandId, NpgsqlDbType.Uuid);
+        await copy.WriteAsync(r.NfcId, NpgsqlDbType.Text);
+        await WriteNullableAsync(copy, r.Category, NpgsqlDbType.Text);
+        await copy.WriteAsync(r.GateId, NpgsqlDbType.Uuid);
+        await copy.WriteAsync(r.Direction, NpgsqlDbType.Text);
+        await copy.WriteAsync(r.Result, NpgsqlDbType.Text);
+        await copy.WriteAsync(r.Reason, NpgsqlDbType.Text);
+        await WriteNullableAsync(copy, r.Detail, NpgsqlDbType.Text);
+        await copy.WriteAsync(r.Message, NpgsqlDbType.Text);
+        await WriteNullableAsync(copy, r.ScanId, NpgsqlDbType.Uuid);
+        await WriteNullableAsync(copy, r.ScannedAt?.UtcDateTime, NpgsqlDbType.TimestampTz);
+        await copy.WriteAsync(r.At.UtcDateTime, NpgsqlDbType.TimestampTz);
+        await WriteNullableAsync(copy, r.ActorUserId, NpgsqlDbType.Uuid);
+        await WriteNullableAsync(copy, r.PresenceSeq, NpgsqlDbType.Integer);
+        await copy.WriteAsync((short)r.OccupancyDelta, NpgsqlDbType.Smallint);
+        await WriteNullableAsync(copy, r.CapacityShard is { } shard ? (short?)shard : null, NpgsqlDbType.Smallint);
+        await WriteNullableAsync(copy, r.Annuls, NpgsqlDbType.Uuid);
+    }
+
+    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+        where T : struct => value is { } v ? copy.WriteAsync(v, type) : copy.WriteNullAsync();
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type) =>
+        value is not null ? copy.WriteAsync(value, type) : copy.WriteNullAsync();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append {Count} check-in rows; their scans were answered with an error.")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    private sealed record Pending(CheckinRow Row, TaskCompletionSource<bool> Done);
+}

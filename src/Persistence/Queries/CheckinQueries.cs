@@ -1,0 +1,163 @@
+using Dapper;
+using EventSeries.CheckIns;
+using EventSeries.Errors;
+using EventSeries.Events;
+using EventSeries.Security;
+using EventSeries.Series;
+using Npgsql;
+
+namespace EventSeries.Persistence.Queries;
+
+/// <summary>A row of the check-in log as the API lists it.</summary>
+public sealed record CheckinLogEntry(
+    Guid Id, Guid? SeriesId, Guid? WristbandId, string NfcId, string? Category, Guid GateId, ScanDirection Direction, string Result,
+    string Reason, string? Detail, string Message, Guid? ScanId, DateTimeOffset? ScannedAt, DateTimeOffset At, Guid? ActorUserId, Guid? Annuls);
+
+/// <summary>Filters for the check-in log.</summary>
+public sealed record CheckinFilter(Guid? GateId, string? Result, string? Reason, DateTimeOffset? From, DateTimeOffset? To);
+
+/// <summary>A gate as a scanner needs it.</summary>
+public sealed record ScannableGate(Guid Id, string Name, GateKind Kind, GateStatus Status, IReadOnlyList<string> AllowedCategories);
+
+/// <summary>A series a scanner may scan for now or within the hour, with its gates and window.</summary>
+public sealed record ScannableSeries(
+    Guid SeriesId, Guid EventId, string Name, SeriesLifecycle Lifecycle, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
+    DateTimeOffset CheckInOpensAt, DateTimeOffset CheckInClosesAt, ReentryPolicy Reentry, int? Capacity, IReadOnlyList<ScannableGate> Gates);
+
+/// <summary>The check-in log and what scanners read, scoped to the caller's organizations in SQL.</summary>
+public sealed class CheckinQueries(NpgsqlDataSource db)
+{
+    /// <summary>The event of a series the caller can see; 404 otherwise.</summary>
+    public async Task<Guid> FindSeriesEventAsync(Caller caller, Guid seriesId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = (await connection.QueryAsync<(Guid EventId, Guid OrganizationId)>(
+            "SELECT event_id, organization_id FROM event_series WHERE id = @seriesId", new { seriesId })).Cast<(Guid EventId, Guid OrganizationId)?>().FirstOrDefault();
+        return row is { } r && caller.BelongsTo(r.OrganizationId) ? r.EventId : throw DomainException.NotFound("Series");
+    }
+
+    /// <summary>The event and NFC UID of a check-in of the series the caller can see; 404 otherwise.</summary>
+    public async Task<(Guid EventId, string NfcId)> FindCheckinAsync(Caller caller, Guid seriesId, Guid checkinId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = (await connection.QueryAsync<(Guid EventId, string NfcId, Guid OrganizationId)>(
+            "SELECT event_id, nfc_id, organization_id FROM checkin_logs WHERE id = @checkinId AND series_id = @seriesId", new { checkinId, seriesId }))
+            .Cast<(Guid EventId, string NfcId, Guid OrganizationId)?>().FirstOrDefault();
+        return row is { } r && caller.BelongsTo(r.OrganizationId) ? (r.EventId, r.NfcId) : throw DomainException.NotFound("Check-in");
+    }
+
+    /// <summary>The log of a series, newest first.</summary>
+    public async Task<Page<CheckinLogEntry>> ListAsync(Caller caller, Guid seriesId, CheckinFilter filter, PageRequest page)
+    {
+        await FindSeriesEventAsync(caller, seriesId);
+        var args = new
+        {
+            seriesId, filter.GateId, filter.Result, filter.Reason, from = filter.From?.UtcDateTime, to = filter.To?.UtcDateTime, page.PageSize, page.Offset,
+        };
+        const string where =
+            """
+            WHERE series_id = @seriesId AND (@GateId::uuid IS NULL OR gate_id = @GateId) AND (@Result::text IS NULL OR result = @Result)
+              AND (@Reason::text IS NULL OR reason = @Reason) AND (@from::timestamptz IS NULL OR at >= @from) AND (@to::timestamptz IS NULL OR at < @to)
+            """;
+        await using var connection = await db.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM checkin_logs {where}", args);
+        var rows = await connection.QueryAsync<LogRow>(
+            $"""
+            SELECT id, series_id AS SeriesId, wristband_id AS WristbandId, nfc_id AS NfcId, category, gate_id AS GateId, direction, result, reason,
+                   detail, message, scan_id AS ScanId, scanned_at AS ScannedAt, at, actor_user_id AS ActorUserId, annuls
+            FROM checkin_logs {where} ORDER BY at DESC, id DESC LIMIT @PageSize OFFSET @Offset
+            """,
+            args);
+        return new([.. rows.Select(r => r.ToEntry())], page.PageNumber, page.PageSize, total);
+    }
+
+    /// <summary>Series of the caller's organizations whose check-in window is open now or opens within the hour.</summary>
+    public async Task<IReadOnlyList<ScannableSeries>> ListScannableAsync(Caller caller, DateTimeOffset now, Guid? eventId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var series = (await connection.QueryAsync<ScannableRow>(
+            """
+            SELECT * FROM (
+              SELECT s.id, s.event_id AS EventId, s.name, s.lifecycle_status AS Lifecycle, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
+                     s.starts_at - make_interval(mins => s.checkin_opens_minutes_before) AS OpensAt,
+                     coalesce(s.starts_at + make_interval(mins => s.checkin_closes_minutes_after), s.ends_at) AS ClosesAt,
+                     s.reentry_policy AS Reentry, s.capacity
+              FROM event_series s
+              WHERE s.organization_id = ANY(@orgs) AND s.lifecycle_status IN ('scheduled', 'active') AND (@eventId::uuid IS NULL OR s.event_id = @eventId)
+            ) w WHERE w.OpensAt <= @soon AND w.ClosesAt > @now ORDER BY w.StartsAt, w.id
+            """,
+            new { orgs = caller.Memberships.Keys.ToArray(), now = now.UtcDateTime, soon = now.AddHours(1).UtcDateTime, eventId })).ToList();
+        var gates = (await connection.QueryAsync<(Guid SeriesId, Guid Id, string Name, string Kind, string Status, string[] Allowed)>(
+            """
+            SELECT sg.series_id, g.id, g.name, g.kind, g.status, g.allowed_categories FROM series_gates sg JOIN gates g ON g.id = sg.gate_id
+            WHERE sg.series_id = ANY(@ids) ORDER BY g.name
+            """,
+            new { ids = series.Select(s => s.Id).ToArray() })).ToLookup(g => g.SeriesId);
+        return [.. series.Select(s => new ScannableSeries(
+            s.Id, s.EventId, s.Name, DbText.FromDb<SeriesLifecycle>(s.Lifecycle), DbText.Utc(s.StartsAt), DbText.Utc(s.EndsAt), DbText.Utc(s.OpensAt),
+            DbText.Utc(s.ClosesAt), DbText.FromDb<ReentryPolicy>(s.Reentry), s.Capacity,
+            [.. gates[s.Id].Select(g => new ScannableGate(g.Id, g.Name, DbText.FromDb<GateKind>(g.Kind), DbText.FromDb<GateStatus>(g.Status), g.Allowed))]))];
+    }
+
+    private sealed class ScannableRow
+    {
+        public Guid Id { get; set; }
+
+        public Guid EventId { get; set; }
+
+        public string Name { get; set; } = "";
+
+        public string Lifecycle { get; set; } = "";
+
+        public DateTime StartsAt { get; set; }
+
+        public DateTime EndsAt { get; set; }
+
+        public DateTime OpensAt { get; set; }
+
+        public DateTime ClosesAt { get; set; }
+
+        public string Reentry { get; set; } = "";
+
+        public int? Capacity { get; set; }
+    }
+
+    private sealed class LogRow
+    {
+        public Guid Id { get; set; }
+
+        public Guid? SeriesId { get; set; }
+
+        public Guid? WristbandId { get; set; }
+
+        public string NfcId { get; set; } = "";
+
+        public string? Category { get; set; }
+
+        public Guid GateId { get; set; }
+
+        public string Direction { get; set; } = "";
+
+        public string Result { get; set; } = "";
+
+        public string Reason { get; set; } = "";
+
+        public string? Detail { get; set; }
+
+        public string Message { get; set; } = "";
+
+        public Guid? ScanId { get; set; }
+
+        public DateTime? ScannedAt { get; set; }
+
+        public DateTime At { get; set; }
+
+        public Guid? ActorUserId { get; set; }
+
+        public Guid? Annuls { get; set; }
+
+        public CheckinLogEntry ToEntry() => new(
+            Id, SeriesId, WristbandId, NfcId, Category, GateId, DbText.FromDb<ScanDirection>(Direction), Result, Reason, Detail, Message, ScanId,
+            DbText.Utc(ScannedAt), DbText.Utc(At), ActorUserId, Annuls);
+    }
+}

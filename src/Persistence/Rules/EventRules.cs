@@ -1,0 +1,39 @@
+using EventSeries.Events;
+using EventSeries.Series;
+
+namespace EventSeries.Persistence.Rules;
+
+/// <summary>
+/// Everything a scan checks about an event, its gates and its series: an immutable snapshot each
+/// silo caches and replaces when a change notification arrives.
+/// </summary>
+public sealed record EventRules(
+    Guid EventId,
+    Guid OrganizationId,
+    TimeZoneInfo TimeZone,
+    ImmutableDictionary<Guid, GateRules> Gates,
+    ImmutableArray<SeriesRules> Series)
+{
+    /// <summary>Series by id.</summary>
+    public ImmutableDictionary<Guid, SeriesRules> SeriesById { get; } = Series.ToImmutableDictionary(s => s.Id);
+}
+
+/// <summary>A gate as scans see it.</summary>
+public sealed record GateRules(Guid Id, string Name, GateStatus Status, ImmutableHashSet<string> AllowedCategories);
+
+/// <summary>A series as scans see it.</summary>
+public sealed record SeriesRules(
+    Guid Id,
+    string Name,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    DateTimeOffset OpensAt,
+    DateTimeOffset ClosesAt,
+    SeriesLifecycle Lifecycle,
+    int? Capacity,
+    ReentryPolicy Reentry,
+    ImmutableHashSet<Guid> GateIds)
+{
+    /// <summary>Whether the check-in window contains <paramref name="now"/> (open at OpensAt, closed at ClosesAt).</summary>
+    public bool InWindow(DateTimeOffset now) => now >= OpensAt && now < ClosesAt;
+}
