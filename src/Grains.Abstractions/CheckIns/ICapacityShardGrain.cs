@@ -12,9 +12,13 @@ public interface ICapacityShardGrain : IGrainWithStringKey
     [Alias("reserve")]
     Task<bool> ReserveAsync();
 
-    /// <summary>Gives a place back: an exit, an annulment, or an entry that could not be logged.</summary>
+    /// <summary>
+    /// Gives a place back: an exit or annulment (<paramref name="checkinId"/> is its logged row), or
+    /// an entry that could not be logged (null). A shard that activates to take the call may have
+    /// counted that row already; the id lets it count it once.
+    /// </summary>
     [Alias("release")]
-    Task ReleaseAsync();
+    Task ReleaseAsync(Guid? checkinId);
 
     /// <summary>
     /// Hands up to <paramref name="max"/> places to the coordinator: unused ones, or (when the
@@ -44,6 +48,10 @@ public interface ISeriesCapacityGrain : IGrainWithGuidKey
     /// <summary>Lends up to <paramref name="want"/> more places to a shard that ran out; 0 when none are left anywhere.</summary>
     [Alias("borrow")]
     Task<int> BorrowAsync(int shard, int want);
+
+    /// <summary>A shard gives places back (freed while the series was full), so a full shard can borrow them at once.</summary>
+    [Alias("return")]
+    Task ReturnAsync(int shard, int count);
 }
 
 /// <summary>How a wristband maps to its capacity shard.</summary>

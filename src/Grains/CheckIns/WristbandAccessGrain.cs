@@ -122,7 +122,7 @@ public sealed class WristbandAccessGrain(
         _state.Presence[seriesId] = presence with { LastSeq = presence.LastSeq + 1, Inside = Math.Max(0, presence.Inside - 1), Entries = presence.Entries - 1 };
         if (annul.CapacityShard is { } shard)
         {
-            await ShardOf(seriesId, shard).ReleaseAsync();
+            await ShardOf(seriesId, shard).ReleaseAsync(annul.Id);
         }
 
         events.Publish(ToEvent(annul));
@@ -227,7 +227,7 @@ public sealed class WristbandAccessGrain(
             _state.Presence[series.Id] = new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered);
             if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
             {
-                await ShardOf(series.Id, shard).ReleaseAsync();
+                await ShardOf(series.Id, shard).ReleaseAsync(row.Id);
             }
         }
 
@@ -249,7 +249,7 @@ public sealed class WristbandAccessGrain(
     {
         if (outcome is { Shard: { } shard, OccupancyDelta: > 0, Decision.Series: { } series })
         {
-            await ShardOf(series.Id, shard).ReleaseAsync();
+            await ShardOf(series.Id, shard).ReleaseAsync(null);
         }
     }
 

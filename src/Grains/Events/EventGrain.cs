@@ -1,4 +1,5 @@
 using EventSeries.Events;
+using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;
@@ -8,7 +9,7 @@ namespace EventSeries.Grains.Events;
 
 /// <summary>One event with its categories and gates in memory; registers its wristbands.</summary>
 [GrainType("event")]
-public sealed class EventGrain(EventStore store, DomainTime time) : Grain, IEventGrain
+public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTime time) : Grain, IEventGrain
 {
     private EventStore.EventSnapshot? _state;
 
@@ -56,6 +57,7 @@ public sealed class EventGrain(EventStore store, DomainTime time) : Grain, IEven
         var view = state.Event with { Name = spec.Name, Description = spec.Description, TimeZone = spec.TimeZone, UpdatedAt = time.Now() };
         await store.UpdateAsync(view);
         _state = state with { Event = view };
+        rules.Invalidate(Id);
         return view;
     }
 
@@ -63,6 +65,7 @@ public sealed class EventGrain(EventStore store, DomainTime time) : Grain, IEven
     {
         Visible(caller, Permission.DeleteEvents);
         await store.DeleteAsync(Id);
+        rules.Invalidate(Id);
         _state = null;
         DeactivateOnIdle();
     }
@@ -120,6 +123,7 @@ public sealed class EventGrain(EventStore store, DomainTime time) : Grain, IEven
         errors.ThrowIfAny();
         var gate = new GateView(gateId, Id, spec.Name, spec.Kind, spec.Status, spec.AllowedCategories.IsDefault ? [] : [.. spec.AllowedCategories.Distinct()]);
         await store.UpsertGateAsync(gate, state.Event.OrganizationId, time.Now());
+        rules.Invalidate(Id);
         _state = state with { Gates = [.. state.Gates.Where(g => g.Id != gateId).Append(gate).OrderBy(g => g.Name, StringComparer.Ordinal)] };
         return gate;
     }

@@ -1,4 +1,5 @@
 using EventSeries.CheckIns;
+using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
@@ -11,7 +12,7 @@ namespace EventSeries.Grains.Series;
 /// change in one transaction, and only then updates memory: a failed write changes nothing.
 /// </summary>
 [GrainType("series")]
-public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISeriesGrain
+public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -47,6 +48,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
         _state = new SeriesState(new SeriesSnapshot(
             record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
             ImmutableDictionary<string, int>.Empty, [created]));
+        RulesChanged();
         return _state.ToView();
     }
 
@@ -61,6 +63,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
         await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
         state.Series = state.Series with { Spec = spec };
         state.Touch(now);
+        RulesChanged();
         return state.ToView();
     }
 
@@ -69,6 +72,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
         var state = Visible(caller, Permission.DeleteSeries);
         SeriesLifecycleRules.EnsureDeletable(state.Series.Lifecycle);
         await store.DeleteAsync(Id, state.Series.Version);
+        RulesChanged();
         _state = null;
         DeactivateOnIdle();
     }
@@ -88,6 +92,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
         state.Series = state.Series with { Lifecycle = to };
         state.Touch(now);
         state.Transitions.Add(logged);
+        RulesChanged();
         return logged;
     }
 
@@ -108,6 +113,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
             await store.AddGatesAsync(Id, added, state.Series.Version, now);
             state.GateIds.AddRange(added);
             state.Touch(now);
+            RulesChanged();
         }
 
         return [.. state.GateIds];
@@ -126,6 +132,7 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
         await store.RemoveGateAsync(Id, gateId, state.Series.Version, now);
         state.GateIds.Remove(gateId);
         state.Touch(now);
+        RulesChanged();
     }
 
     public Task<ImmutableArray<CategoryLimitView>> GetCategoriesAsync(Caller caller) =>
@@ -195,6 +202,18 @@ public sealed class SeriesGrain(SeriesStore store, DomainTime time) : Grain, ISe
 
         // Removals are pushed to the gates at once (additions are found when a refused wristband re-reads).
         await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
+    }
+
+    /// <summary>
+    /// Drops this silo's cached scan rules of the event at once; the notification sent with the
+    /// write does the same on every other silo moments later.
+    /// </summary>
+    private void RulesChanged()
+    {
+        if (_state is not null)
+        {
+            rules.Invalidate(_state.Series.EventId);
+        }
     }
 
     private SeriesState Visible(Caller caller, Permission permission)

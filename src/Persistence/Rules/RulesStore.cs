@@ -13,7 +13,7 @@ public sealed class RulesStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         using var results = await connection.QueryMultipleAsync(
             """
-            SELECT organization_id, time_zone FROM events WHERE id = @eventId;
+            SELECT organization_id AS OrganizationId, time_zone AS TimeZone FROM events WHERE id = @eventId;
             SELECT id, name, status, allowed_categories FROM gates WHERE event_id = @eventId;
             SELECT s.id, s.name, s.starts_at, s.ends_at, s.checkin_opens_minutes_before, s.checkin_closes_minutes_after, s.lifecycle_status,
                    s.capacity, s.reentry_policy, coalesce(array_agg(g.gate_id) FILTER (WHERE g.gate_id IS NOT NULL), '{}') AS gate_ids

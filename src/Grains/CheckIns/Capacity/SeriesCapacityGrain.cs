@@ -15,6 +15,9 @@ public sealed class SeriesCapacityGrain(
     EventRulesCache rules)
     : Grain, ISeriesCapacityGrain
 {
+    // Set when a borrow found no place in the pool or any shard; cleared when a place comes back.
+    private bool _full;
+
     public async Task<int> GetBudgetAsync(int shard)
     {
         await SyncCapacityAsync(shard);
@@ -25,9 +28,16 @@ public sealed class SeriesCapacityGrain(
     {
         await SyncCapacityAsync(shard);
         var s = state.State;
+        if (s.Pool <= 0 && _full)
+        {
+            // Every shard was asked since the last place came back: no need to ask them again.
+            return 0;
+        }
+
         var granted = Math.Min(want, Math.Max(0, s.Pool));
         s.Pool -= granted;
         granted += await ReclaimAsync(want - granted, shard, evenIfInUse: false);
+        _full = granted == 0;
         if (granted > 0)
         {
             s.Budgets[shard] += granted;
@@ -35,6 +45,14 @@ public sealed class SeriesCapacityGrain(
         }
 
         return granted;
+    }
+
+    public async Task ReturnAsync(int shard, int count)
+    {
+        state.State.Budgets[shard] -= count;
+        state.State.Pool += count;
+        _full = false;
+        await state.WriteStateAsync();
     }
 
     /// <summary>Takes up to <paramref name="wanted"/> unused places back from the shards other than <paramref name="except"/>.</summary>
@@ -73,6 +91,7 @@ public sealed class SeriesCapacityGrain(
         {
             s.Pool += capacity - (s.Capacity ?? 0);
             s.Capacity = capacity;
+            _full = false;
             if (s.Pool < 0)
             {
                 // A lower capacity: take unused places back first, then places in use, so shards
