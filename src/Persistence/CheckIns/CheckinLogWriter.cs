@@ -9,7 +9,9 @@ namespace EventSeries.Persistence.CheckIns;
 /// Appends check-in rows with group commit: every row waiting when a batch starts goes into one
 /// binary COPY and one commit, so thousands of scans a second cost a handful of commits. A caller's
 /// task completes only after its row is durable (true), or was refused by a unique index (false:
-/// the same scan id, or a presence position another activation already took).
+/// the same scan id, or a presence position another activation already took). Batches are copied
+/// straight into the log; only a batch that hits a unique index is redone through a staging table
+/// with ON CONFLICT DO NOTHING, which sorts the refused rows from the others.
 /// </summary>
 public sealed partial class CheckinLogWriter : IAsyncDisposable
 {
@@ -81,7 +83,41 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
         }
     }
 
+    private const string Columns =
+        "id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, " +
+        "message, scan_id, scanned_at, at, actor_user_id, presence_seq, occupancy_delta, capacity_shard, annuls";
+
     private async Task<HashSet<Guid>> WriteAsync(List<Pending> batch)
+    {
+        try
+        {
+            return await CopyDirectlyAsync(batch);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return await WriteSortingConflictsAsync(batch);
+        }
+    }
+
+    private async Task<HashSet<Guid>> CopyDirectlyAsync(List<Pending> batch)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY checkin_logs ({Columns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var pending in batch)
+            {
+                await WriteRowAsync(copy, pending.Row);
+            }
+
+            await copy.CompleteAsync();
+        }
+
+        await tx.CommitAsync();
+        return [.. batch.Select(p => p.Row.Id)];
+    }
+
+    private async Task<HashSet<Guid>> WriteSortingConflictsAsync(List<Pending> batch)
     {
         await using var connection = await _db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -91,9 +127,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY checkin_stage (id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, " +
-            "message, scan_id, scanned_at, at, actor_user_id, presence_seq, occupancy_delta, capacity_shard, annuls) FROM STDIN (FORMAT BINARY)"))
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY checkin_stage ({Columns}) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var pending in batch)
             {
@@ -105,7 +139,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
 
         var committed = new HashSet<Guid>();
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO checkin_logs SELECT * FROM checkin_stage ON CONFLICT DO NOTHING RETURNING id", connection, tx))
+            $"INSERT INTO checkin_logs ({Columns}) SELECT {Columns} FROM checkin_stage ON CONFLICT DO NOTHING RETURNING id", connection, tx))
         await using (var reader = await insert.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
