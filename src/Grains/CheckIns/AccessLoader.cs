@@ -14,13 +14,11 @@ public sealed class AccessLoader : IAsyncDisposable
 
     private readonly Channel<Request> _queue = Channel.CreateUnbounded<Request>();
     private readonly AccessStore _store;
-    private readonly DomainTime _time;
     private readonly Task[] _loops;
 
-    public AccessLoader(AccessStore store, DomainTime time, int readers = 2)
+    public AccessLoader(AccessStore store, int readers = 4)
     {
         _store = store;
-        _time = time;
         _loops = [.. Enumerable.Range(0, readers).Select(_ => Task.Run(RunAsync))];
     }
 
@@ -59,7 +57,7 @@ public sealed class AccessLoader : IAsyncDisposable
 
             try
             {
-                var loaded = await _store.LoadAsync([.. batch.Select(r => r.Key)], _time.Now());
+                var loaded = await _store.LoadAsync([.. batch.Select(r => r.Key)]);
                 foreach (var request in batch)
                 {
                     request.Done.TrySetResult(loaded[request.Key]);

@@ -6,11 +6,12 @@ namespace EventSeries.Grains.CheckIns;
 /// <summary>What an access grain holds: its wristband, assignments, presence per series and recent verdicts.</summary>
 internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loadedAt)
 {
-    // Enough for any scanner's retries; older scan ids are still found in the log after a restart.
+    // Enough for any scanner's quick retries; older scan ids are found through the log's unique index.
     private const int MaxRememberedVerdicts = 256;
 
-    private readonly Dictionary<Guid, ScanVerdict> _verdicts = new(snapshot.RecentVerdicts);
-    private readonly Queue<Guid> _verdictOrder = new(snapshot.RecentVerdicts.OrderBy(v => v.Value.At).Select(v => v.Key));
+    // Allocated on the first scan with a scan id: most of a million wristbands never need them.
+    private Dictionary<Guid, ScanVerdict>? _verdicts;
+    private Queue<Guid>? _verdictOrder;
 
     public WristbandInfo? Wristband { get; set; } = snapshot.Wristband;
 
@@ -23,10 +24,12 @@ internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loaded
 
     public Presence PresenceIn(Guid seriesId) => Presence.GetValueOrDefault(seriesId, Persistence.CheckIns.Presence.None);
 
-    public ScanVerdict? VerdictFor(Guid? scanId) => scanId is { } id && _verdicts.TryGetValue(id, out var verdict) ? verdict : null;
+    public ScanVerdict? VerdictFor(Guid? scanId) => scanId is { } id && _verdicts is not null && _verdicts.TryGetValue(id, out var verdict) ? verdict : null;
 
     public void Remember(Guid scanId, ScanVerdict verdict)
     {
+        _verdicts ??= [];
+        _verdictOrder ??= new();
         if (_verdicts.TryAdd(scanId, verdict))
         {
             _verdictOrder.Enqueue(scanId);

@@ -68,9 +68,16 @@ public sealed class WristbandAccessGrain(
                 return await AcceptAsync(scan, outcome, row);
             }
 
-            // A unique index refused the row: this scan id was logged already, or another activation
-            // of this wristband moved its presence on. Read the truth from the log and decide again.
+            // A unique index refused the row: this scan id was logged already (answer as the first
+            // time), or another activation of this wristband moved its presence on (read the truth
+            // from the log and decide again).
             await ReleaseCapacityAsync(outcome);
+            if (scan.ScanId is { } repeated && await store.FindVerdictAsync(_eventId, repeated) is { } first)
+            {
+                _state.Remember(repeated, first);
+                return first;
+            }
+
             await ReloadAsync();
             if (attempt >= 2)
             {

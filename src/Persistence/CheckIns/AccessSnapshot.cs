@@ -1,4 +1,3 @@
-using EventSeries.CheckIns;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Persistence.CheckIns;
@@ -15,9 +14,12 @@ public sealed record Presence(int LastSeq, int Inside, int Entries)
     public static readonly Presence None = new(0, 0, 0);
 }
 
-/// <summary>Everything an access grain loads on activation, all of it read from the tables and the log.</summary>
+/// <summary>
+/// Everything an access grain loads on activation, all of it read from the tables and the log.
+/// Earlier verdicts are not loaded: a retried scan id is refused by the log's unique index, and
+/// only then is its first verdict read.
+/// </summary>
 public sealed record AccessSnapshot(
     WristbandInfo? Wristband,
     ImmutableHashSet<Guid> AssignedSeries,
-    ImmutableDictionary<Guid, Presence> Presence,
-    ImmutableDictionary<Guid, ScanVerdict> RecentVerdicts);
+    ImmutableDictionary<Guid, Presence> Presence);

@@ -11,43 +11,47 @@ namespace EventSeries.Persistence.CheckIns;
 /// </summary>
 public sealed class AccessStore(NpgsqlDataSource db)
 {
-    /// <summary>How long scan ids stay idempotent after a restart: a scanner retries within minutes, not days.</summary>
-    public static readonly TimeSpan IdempotencyHorizon = TimeSpan.FromHours(24);
-
-    public async Task<IReadOnlyDictionary<(Guid EventId, string NfcId), AccessSnapshot>> LoadAsync(
-        IReadOnlyCollection<(Guid EventId, string NfcId)> keys, DateTimeOffset now)
+    public async Task<IReadOnlyDictionary<(Guid EventId, string NfcId), AccessSnapshot>> LoadAsync(IReadOnlyCollection<(Guid EventId, string NfcId)> keys)
     {
-        var args = new
-        {
-            eventIds = keys.Select(k => k.EventId).ToArray(),
-            nfcIds = keys.Select(k => k.NfcId).ToArray(),
-            since = (now - IdempotencyHorizon).UtcDateTime,
-        };
-        const string keyJoin = "JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id";
+        var args = new { eventIds = keys.Select(k => k.EventId).ToArray(), nfcIds = keys.Select(k => k.NfcId).ToArray() };
         await using var connection = await db.OpenConnectionAsync();
         using var results = await connection.QueryMultipleAsync(
-            $"""
-            SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.id, x.organization_id AS OrganizationId, x.category, x.status FROM wristbands x {keyJoin};
-            SELECT x.event_id AS EventId, x.nfc_id AS NfcId, a.series_id AS SeriesId FROM wristbands x {keyJoin}
-                JOIN series_wristband_assignments a ON a.wristband_id = x.id AND a.is_active;
-            SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.series_id AS SeriesId, max(x.presence_seq) AS LastSeq,
-                   sum(x.occupancy_delta)::int AS Inside,
-                   (count(*) FILTER (WHERE x.direction = 'in' AND x.result = 'allowed') - count(*) FILTER (WHERE x.result = 'annulled'))::int AS Entries
-                FROM checkin_logs x {keyJoin} WHERE x.presence_seq IS NOT NULL GROUP BY x.event_id, x.nfc_id, x.series_id;
-            SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.id, x.scan_id AS ScanId, x.result, x.reason, x.detail, x.message, x.series_id AS SeriesId,
-                   x.wristband_id AS WristbandId, x.category, x.gate_id AS GateId, x.direction, x.at
-                FROM checkin_logs x {keyJoin} WHERE x.scan_id IS NOT NULL AND x.at > @since AND x.result <> 'annulled';
+            """
+            SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.id, x.organization_id AS OrganizationId, x.category, x.status
+              FROM wristbands x JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id;
+            SELECT a.wristband_id AS WristbandId, a.series_id AS SeriesId FROM series_wristband_assignments a
+              JOIN wristbands x ON x.id = a.wristband_id JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id
+              WHERE a.is_active;
+            SELECT l.wristband_id AS WristbandId, l.series_id AS SeriesId, max(l.presence_seq) AS LastSeq, sum(l.occupancy_delta)::int AS Inside,
+                   (count(*) FILTER (WHERE l.direction = 'in' AND l.result = 'allowed') - count(*) FILTER (WHERE l.result = 'annulled'))::int AS Entries
+              FROM checkin_logs l JOIN wristbands x ON x.id = l.wristband_id
+              JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id
+              WHERE l.presence_seq IS NOT NULL GROUP BY l.wristband_id, l.series_id;
             """,
             args);
         var wristbands = (await results.ReadAsync<WristbandRow>()).ToDictionary(r => (r.EventId, r.NfcId));
-        var assigned = (await results.ReadAsync<AssignmentRow>()).ToLookup(r => (r.EventId, r.NfcId));
-        var presence = (await results.ReadAsync<PresenceRow>()).ToLookup(r => (r.EventId, r.NfcId));
-        var verdicts = (await results.ReadAsync<VerdictRow>()).ToLookup(r => (r.EventId, r.NfcId));
-        return keys.Distinct().ToDictionary(k => k, k => new AccessSnapshot(
-            wristbands.TryGetValue(k, out var w) ? new WristbandInfo(w.Id, w.OrganizationId, w.Category, DbText.FromDb<WristbandStatus>(w.Status)) : null,
-            [.. assigned[k].Select(a => a.SeriesId)],
-            presence[k].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries)),
-            verdicts[k].ToImmutableDictionary(v => v.ScanId, v => v.ToVerdict(k.NfcId))));
+        var assigned = (await results.ReadAsync<AssignmentRow>()).ToLookup(r => r.WristbandId);
+        var presence = (await results.ReadAsync<PresenceRow>()).ToLookup(r => r.WristbandId);
+        return keys.Distinct().ToDictionary(k => k, k => wristbands.TryGetValue(k, out var w)
+            ? new AccessSnapshot(
+                new WristbandInfo(w.Id, w.OrganizationId, w.Category, DbText.FromDb<WristbandStatus>(w.Status)),
+                [.. assigned[w.Id].Select(a => a.SeriesId)],
+                presence[w.Id].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries)))
+            : new AccessSnapshot(null, [], ImmutableDictionary<Guid, Presence>.Empty));
+    }
+
+    /// <summary>The verdict first given to a scan id (after the log refused it as a repeat), or null.</summary>
+    public async Task<ScanVerdict?> FindVerdictAsync(Guid eventId, Guid scanId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<VerdictRow>(
+            """
+            SELECT id, result, reason, detail, message, series_id AS SeriesId, wristband_id AS WristbandId, nfc_id AS NfcId, category,
+                   gate_id AS GateId, direction, at
+            FROM checkin_logs WHERE event_id = @eventId AND scan_id = @scanId
+            """,
+            new { eventId, scanId });
+        return row?.ToVerdict();
     }
 
     /// <summary>One log row by id (for annulments), or null.</summary>
@@ -131,18 +135,14 @@ public sealed class AccessStore(NpgsqlDataSource db)
 
     private sealed class AssignmentRow
     {
-        public Guid EventId { get; set; }
-
-        public string NfcId { get; set; } = "";
+        public Guid WristbandId { get; set; }
 
         public Guid SeriesId { get; set; }
     }
 
     private sealed class PresenceRow
     {
-        public Guid EventId { get; set; }
-
-        public string NfcId { get; set; } = "";
+        public Guid WristbandId { get; set; }
 
         public Guid SeriesId { get; set; }
 
@@ -155,13 +155,9 @@ public sealed class AccessStore(NpgsqlDataSource db)
 
     private sealed class VerdictRow
     {
-        public Guid EventId { get; set; }
-
         public string NfcId { get; set; } = "";
 
         public Guid Id { get; set; }
-
-        public Guid ScanId { get; set; }
 
         public string Result { get; set; } = "";
 
@@ -183,8 +179,8 @@ public sealed class AccessStore(NpgsqlDataSource db)
 
         public DateTime At { get; set; }
 
-        public ScanVerdict ToVerdict(string nfcId) => new(
-            Result == "allowed", Reason, Detail, Message, SeriesId, WristbandId, nfcId, Category, GateId,
+        public ScanVerdict ToVerdict() => new(
+            Result == "allowed", Reason, Detail, Message, SeriesId, WristbandId, NfcId, Category, GateId,
             DbText.FromDb<ScanDirection>(Direction), Id, DbText.Utc(At));
     }
 }

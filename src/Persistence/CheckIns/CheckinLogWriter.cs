@@ -22,7 +22,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
     private readonly ILogger<CheckinLogWriter> _logger;
     private readonly Task[] _loops;
 
-    public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, int writers = 2)
+    public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, int writers = 3)
     {
         _db = db;
         _logger = logger;
