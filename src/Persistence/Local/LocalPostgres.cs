@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace EventSeries.Persistence.Local;
@@ -8,61 +11,91 @@ namespace EventSeries.Persistence.Local;
 /// <summary>
 /// A private PostgreSQL server in a folder of its own, on its own loopback port: created with initdb
 /// on first use, started with pg_ctl, reused when already running. Used by the run command when no
-/// connection string is configured, and by tests (throwaway instances).
+/// connection string is configured (durable), and by tests (throwaway, see <see cref="CreateEphemeral"/>).
 /// </summary>
-public sealed class LocalPostgres : IAsyncDisposable
+public sealed partial class LocalPostgres : IAsyncDisposable
 {
-    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private const string EphemeralPrefix = "eventseries-pg-";
+    private const string OwnerFile = "eventseries-owner.pid";
 
-    private readonly string _dataDirectory;
-    private readonly int _port;
+    // A Unix socket address holds 108 bytes on Linux (104 on macOS), the terminating NUL included.
+    private const int MaxSocketPathBytes = 103;
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly string _requestedDirectory;
     private readonly bool _ephemeral;
-    private readonly ILogger? _logger;
-    private string? _binaries;
+    private readonly ILogger _logger;
+    private PostgresBinaries? _binaries;
 
     private LocalPostgres(string dataDirectory, int port, bool ephemeral, ILogger? logger)
     {
-        _dataDirectory = dataDirectory;
-        _port = port;
+        _requestedDirectory = DataDirectory = dataDirectory;
+        Port = port;
         _ephemeral = ephemeral;
-        _logger = logger;
+        _logger = logger ?? NullLogger.Instance;
     }
+
+    /// <summary>The data folder; differs from the requested one only after a root process had to fall back.</summary>
+    public string DataDirectory { get; private set; }
+
+    /// <summary>The server's port on 127.0.0.1 (a reused server keeps the port it runs on).</summary>
+    public int Port { get; private set; }
 
     /// <summary>Whether this instance started the server (and so stops it on dispose).</summary>
     public bool StartedByUs { get; private set; }
 
-    /// <summary>The server's port on 127.0.0.1.</summary>
-    public int Port => _port;
-
     /// <summary>A durable server: data survives stop and start.</summary>
-    public static LocalPostgres Create(string dataDirectory, int port, ILogger? logger = null) =>
-        new(Path.GetFullPath(dataDirectory), port, ephemeral: false, logger);
-
-    /// <summary>A throwaway server for tests: temp folder, free port, no fsync; deleted on dispose.</summary>
-    public static LocalPostgres CreateEphemeral(ILogger? logger = null)
+    public static LocalPostgres Create(string dataDirectory, int port, ILogger? logger = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), "eventseries-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new LocalPostgres(directory, port, ephemeral: true, logger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        return new(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)), port, ephemeral: false, logger);
     }
 
-    /// <summary>Initialises (once), starts (unless running) and creates the database; returns its connection string.</summary>
+    /// <summary>A throwaway server for tests: temp folder, free port, no fsync; stopped and deleted on dispose.</summary>
+    public static LocalPostgres CreateEphemeral(ILogger? logger = null) =>
+        new(Path.Combine(Path.GetTempPath(), EphemeralPrefix + Guid.NewGuid().ToString("N")[..12]), FreePort(), ephemeral: true, logger);
+
+    /// <summary>Initialises (once), starts (unless running), creates the database if missing; returns its connection string.</summary>
     public async Task<string> StartAsync(string databaseName, CancellationToken cancellationToken = default)
     {
-        _binaries = PostgresBinaries.Find();
-        var owner = OperatingSystem.IsLinux() && Environment.UserName == "root" ? "postgres" : null;
-        if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
+        ArgumentException.ThrowIfNullOrWhiteSpace(databaseName);
+        if (Encoding.UTF8.GetByteCount(databaseName) > 63)
         {
-            await InitializeAsync(owner, cancellationToken);
+            throw new ArgumentException("PostgreSQL names are at most 63 bytes long.", nameof(databaseName));
         }
 
-        if (!await IsRunningAsync(owner, cancellationToken))
+        _binaries ??= PostgresBinaries.Find();
+        if (_ephemeral)
         {
-            await StartServerAsync(owner, cancellationToken);
+            foreach (var orphan in await _binaries.RemoveOrphansAsync(Path.GetTempPath(), EphemeralPrefix + "*", OwnerFile, cancellationToken))
+            {
+                Log.Reaped(_logger, orphan);
+            }
+        }
+
+        DataDirectory = await _binaries.ResolveDataDirectoryAsync(_requestedDirectory, cancellationToken);
+        if (DataDirectory != _requestedDirectory)
+        {
+            Log.FellBack(_logger, _requestedDirectory, DataDirectory, _binaries.RunAs!);
+        }
+
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+        {
+            await InitializeAsync(_binaries, cancellationToken);
+        }
+
+        var runningPort = await _binaries.RunningPortAsync(DataDirectory, cancellationToken);
+        if (runningPort is null)
+        {
+            await StartServerAsync(_binaries, cancellationToken);
             StartedByUs = true;
+        }
+        else if (!StartedByUs)
+        {
+            Log.Reusing(_logger, DataDirectory, runningPort.Value, Port);
+            Port = runningPort.Value;
         }
 
         var admin = ConnectionString("postgres");
@@ -71,7 +104,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         return ConnectionString(databaseName);
     }
 
-    /// <summary>Stops the server if this instance started it (fast shutdown: running sessions end, data is safe).</summary>
+    /// <summary>Stops the server if this instance started it (fast shutdown: sessions end, committed data is safe).</summary>
     public async Task StopAsync()
     {
         if (!StartedByUs || _binaries is null)
@@ -79,86 +112,95 @@ public sealed class LocalPostgres : IAsyncDisposable
             return;
         }
 
+        // Idle pooled connections to the stopped server would fail on their next use.
         NpgsqlConnection.ClearAllPools();
-        await ProcessRunner.RunAsync(Path.Combine(_binaries, "pg_ctl"), ["stop", "-D", _dataDirectory, "-m", "fast", "-w"], Owner(), CancellationToken.None);
+        var stop = await _binaries.RunAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "60"], CancellationToken.None);
+        if (stop.ExitCode != 0 && await _binaries.RunningPortAsync(DataDirectory, CancellationToken.None) is not null)
+        {
+            throw new InvalidOperationException($"PostgreSQL in {DataDirectory} did not stop:{Environment.NewLine}{stop.Output}");
+        }
+
         StartedByUs = false;
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        if (_ephemeral && Directory.Exists(_dataDirectory))
+        if (_ephemeral && Directory.Exists(DataDirectory))
         {
-            Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(DataDirectory, recursive: true);
         }
     }
-
-    private static string? Owner() => OperatingSystem.IsLinux() && Environment.UserName == "root" ? "postgres" : null;
 
     private string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
-        Port = _port,
+        Port = Port,
         Username = "postgres",
         Database = database,
+        Pooling = true,
         MaxPoolSize = 100,
+        ConnectionIdleLifetime = 60,
+        Timeout = 15,
     }.ConnectionString;
 
-    private async Task InitializeAsync(string? owner, CancellationToken cancellationToken)
+    private async Task InitializeAsync(PostgresBinaries binaries, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(_dataDirectory);
-        if (owner is not null)
-        {
-            // initdb runs as the postgres user, who must own the folder and reach it.
-            await ProcessRunner.RunCheckedAsync("chown", ["-R", $"{owner}:{owner}", _dataDirectory], null, cancellationToken);
-            var reach = await ProcessRunner.RunAsync("test", ["-w", _dataDirectory], owner, cancellationToken);
-            if (reach.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"The postgres user cannot write to {_dataDirectory} (a parent folder may not be traversable). " +
-                    "Choose another folder with EventSeries:LocalPostgres:DataDirectory or set ConnectionStrings__EventSeries.");
-            }
-        }
-
-        List<string> args = ["-D", _dataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"];
+        // C locale: no dependency on generated OS locales, and byte-order sorting that never changes under us.
+        List<string> args = ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"];
         if (_ephemeral)
         {
             args.Add("--no-sync");
         }
 
-        await ProcessRunner.RunCheckedAsync(Path.Combine(_binaries!, "initdb"), args, owner, cancellationToken);
-        LocalPostgresLog.Initialized(_logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, _dataDirectory);
+        await binaries.RunCheckedAsync("initdb", args, cancellationToken);
+        if (_ephemeral)
+        {
+            await File.WriteAllTextAsync(Path.Combine(DataDirectory, OwnerFile), $"{Environment.ProcessId}", cancellationToken);
+        }
+
+        LocalPostgresLog.Initialized(_logger, DataDirectory);
     }
 
-    private async Task<bool> IsRunningAsync(string? owner, CancellationToken cancellationToken)
+    private async Task StartServerAsync(PostgresBinaries binaries, CancellationToken cancellationToken)
     {
-        var status = await ProcessRunner.RunAsync(Path.Combine(_binaries!, "pg_ctl"), ["status", "-D", _dataDirectory], owner, cancellationToken);
-        return status.ExitCode == 0;
-    }
+        for (var attempt = 1; PortInUse(Port); attempt++)
+        {
+            if (!_ephemeral || attempt == 3)
+            {
+                throw new InvalidOperationException(
+                    $"Port {Port} on 127.0.0.1 is in use by another process, so the private PostgreSQL in {DataDirectory} cannot start there. " +
+                    "Stop that process or choose another port with EventSeries:LocalPostgres:Port.");
+            }
 
-    private async Task StartServerAsync(string? owner, CancellationToken cancellationToken)
-    {
-        // The socket lives in the data folder: /var/run/postgresql may not exist or be writable.
-        var options = $"-p {_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{_dataDirectory}' -c max_connections=300";
+            Port = FreePort(); // another test process took the port between choosing and starting
+        }
+
+        // The socket lives in the data folder (Debian's /var/run/postgresql may be missing or closed to us); a path
+        // too long for a socket address means TCP only, which is all this class uses. pg_ctl runs -o through /bin/sh.
+        var socketFits = Encoding.UTF8.GetByteCount(Path.Combine(DataDirectory, $".s.PGSQL.{Port}")) <= MaxSocketPathBytes;
+        var socketDirectories = socketFits ? "\"" + DataDirectory.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : "";
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={ProcessRunner.ShellQuote(socketDirectories)} -c max_connections=300";
         if (_ephemeral)
         {
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         }
 
-        var log = Path.Combine(_dataDirectory, "postgres.log");
-        var started = await ProcessRunner.RunAsync(
-            Path.Combine(_binaries!, "pg_ctl"), ["start", "-D", _dataDirectory, "-w", "-t", "60", "-l", log, "-o", options], owner, cancellationToken);
-        if (started.ExitCode != 0)
+        var log = Path.Combine(DataDirectory, "postgres.log");
+        var start = await binaries.RunAsync("pg_ctl", ["start", "-D", DataDirectory, "-w", "-t", "60", "-l", log, "-o", options], cancellationToken);
+        if (start.ExitCode != 0)
         {
-            var tail = File.Exists(log) ? string.Join(Environment.NewLine, (await File.ReadAllLinesAsync(log, cancellationToken)).TakeLast(15)) : "";
             throw new InvalidOperationException(
-                $"PostgreSQL in {_dataDirectory} did not start on port {_port} (is the port taken?):{Environment.NewLine}{started.Output}{tail}");
+                $"PostgreSQL in {DataDirectory} did not start on port {Port}:{Environment.NewLine}{start.Output}{await LogTailAsync(log)}");
         }
+
+        Log.Started(_logger, DataDirectory, Port);
     }
 
-    private static async Task WaitUntilAcceptingAsync(string connectionString, CancellationToken cancellationToken)
+    private async Task WaitUntilAcceptingAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + StartupTimeout;
+        // pg_ctl -w waits for a server it starts; a reused one may still be starting or recovering.
+        var clock = Stopwatch.StartNew();
         while (true)
         {
             try
@@ -167,10 +209,16 @@ public sealed class LocalPostgres : IAsyncDisposable
                 await connection.OpenAsync(cancellationToken);
                 return;
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            catch (NpgsqlException e) when (clock.Elapsed < ReadyTimeout)
             {
-                // pg_ctl -w returns once the server answers, but a reused server may still be recovering.
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                Log.NotReady(_logger, e.Message);
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (NpgsqlException e)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL in {DataDirectory} did not accept connections on port {Port} within {ReadyTimeout.TotalSeconds:0} s: {e.Message}" +
+                    await LogTailAsync(Path.Combine(DataDirectory, "postgres.log")), e);
             }
         }
     }
@@ -181,11 +229,62 @@ public sealed class LocalPostgres : IAsyncDisposable
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", name);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
         {
-            var quoted = "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+            return;
+        }
+
+        try
+        {
+            // Identifiers cannot be parameters: quote it, doubling embedded quotes.
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Created concurrently by another process: what we wanted.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool PortInUse(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<string> LogTailAsync(string log) =>
+        File.Exists(log) ? Environment.NewLine + string.Join(Environment.NewLine, (await File.ReadAllLinesAsync(log)).TakeLast(15)) : "";
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Started PostgreSQL in {Directory} on 127.0.0.1:{Port}.")]
+        public static partial void Started(ILogger logger, string directory, int port);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Reusing the PostgreSQL already running in {Directory} on port {Port} (configured: {ConfiguredPort}).")]
+        public static partial void Reusing(ILogger logger, string directory, int port, int configuredPort);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "User {User} cannot reach {Requested} (a parent folder is not traversable); keeping PostgreSQL data in {Fallback} instead.")]
+        public static partial void FellBack(ILogger logger, string requested, string fallback, string user);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "PostgreSQL not accepting connections yet: {Reason}")]
+        public static partial void NotReady(ILogger logger, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Stopped and deleted an orphaned test PostgreSQL in {Directory}.")]
+        public static partial void Reaped(ILogger logger, string directory);
     }
 }
