@@ -1,3 +1,4 @@
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Queries;
 using EventSeries.Persistence.Rules;
@@ -25,6 +26,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<AccessStore>();
         services.TryAddSingleton<CapacityStore>();
         services.TryAddSingleton<MetricsStore>();
+        services.TryAddSingleton<ScannerDeviceStore>();
+        services.TryAddSingleton<AuditTrail>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ namespace EventSeries.Api.Auth;
 /// token stops working within a second on every API instance (at once on the one that revoked it).
 /// Entries are keyed by the token's hash; secrets are not kept.
 /// </summary>
-public sealed class CallerCache(OrganizationStore organizations, DomainTime time)
+public sealed class CallerCache(OrganizationStore organizations, ScannerDeviceStore devices, DomainTime time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -18,10 +18,12 @@ public sealed class CallerCache(OrganizationStore organizations, DomainTime time
     private readonly ConcurrentDictionary<string, (Caller? Caller, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The token's caller, or null when the token is unknown, revoked or expired.</summary>
-    public async ValueTask<Caller?> FindAsync(string secret)
+    public ValueTask<Caller?> FindAsync(string secret) => FindAsync(TokenKey.Of(secret));
+
+    /// <summary>The token's caller, or null when the token is unknown, revoked or expired.</summary>
+    public async ValueTask<Caller?> FindAsync(TokenKey token)
     {
-        var hash = TokenSecret.Hash(secret);
-        var key = Convert.ToHexString(hash);
+        var (key, hash) = (token.Key, token.Hash);
         var now = time.Now();
         if (_entries.TryGetValue(key, out var entry) && entry.Until > now)
         {
@@ -29,6 +31,11 @@ public sealed class CallerCache(OrganizationStore organizations, DomainTime time
         }
 
         var found = await organizations.FindCallerAsync(hash, now);
+        if (found is null && await devices.FindCallerAsync(hash) is { } device)
+        {
+            found = (device, null);
+        }
+
         if (_entries.Count > SweepAbove)
         {
             foreach (var stale in _entries.Where(e => e.Value.Until <= now))
@@ -47,7 +54,7 @@ public sealed class CallerCache(OrganizationStore organizations, DomainTime time
         return found?.Caller;
     }
 
-    /// <summary>Forgets every cached token of a user (after one was revoked or their roles changed).</summary>
+    /// <summary>Forgets every cached token of a user or device (after one was revoked or their roles changed).</summary>
     public void EvictUser(Guid userId)
     {
         foreach (var entry in _entries.Where(e => e.Value.Caller?.UserId == userId))

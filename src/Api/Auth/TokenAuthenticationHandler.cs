@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -7,16 +8,23 @@ namespace EventSeries.Api.Auth;
 
 /// <summary>
 /// Authenticates "Authorization: Bearer es_..." by the SHA-256 of the secret, and attaches the
-/// <see cref="Caller"/> (user plus every membership) to the request.
+/// <see cref="Caller"/> (a user with every membership, or a scanner device) to the request.
+/// Failed attempts are counted per client address; past the limit they are answered 429.
 /// </summary>
 public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    CallerCache callers)
+    CallerCache callers,
+    AuthenticationThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
+
+    /// <summary>The claim that tells a person's token from a scanner device's.</summary>
+    public const string KindClaim = "es:kind";
+
+    private static readonly object RetryAfterKey = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -26,33 +34,59 @@ public sealed class TokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        var address = Context.Connection.RemoteIpAddress;
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return AuthenticateResult.Fail("Use the Bearer scheme.");
+            return Failed(address, "Use the Bearer scheme.");
         }
 
         var secret = header["Bearer ".Length..].Trim();
         if (secret.Length is 0 or > 200)
         {
-            return AuthenticateResult.Fail("Malformed token.");
+            return Failed(address, "Malformed token.");
         }
 
-        var caller = await callers.FindAsync(secret);
+        var token = TokenKey.Of(secret);
+        if (throttle.IsBlocked(address, token.Key, out var retryAfter))
+        {
+            Context.Items[RetryAfterKey] = retryAfter;
+            return AuthenticateResult.Fail("Too many failed authentications from this address.");
+        }
+
+        var caller = await callers.FindAsync(token);
         if (caller is null)
         {
-            return AuthenticateResult.Fail("Unknown, expired or revoked token.");
+            return Failed(address, "Unknown, expired or revoked token.");
         }
 
+        throttle.RecordSuccess(address, token.Key);
         Context.Items[typeof(Caller)] = caller;
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString()), new Claim(ClaimTypes.Name, caller.DisplayName)],
+            [
+                new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString()),
+                new Claim(ClaimTypes.Name, caller.DisplayName),
+                new Claim(KindClaim, caller.Scanner is null ? AuthPolicies.UserKind : AuthPolicies.DeviceKind),
+            ],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[RetryAfterKey] is TimeSpan retryAfter)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         return base.HandleChallengeAsync(properties);
+    }
+
+    private AuthenticateResult Failed(System.Net.IPAddress? address, string why)
+    {
+        throttle.RecordFailure(address);
+        return AuthenticateResult.Fail(why);
     }
 }

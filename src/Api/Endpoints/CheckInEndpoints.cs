@@ -8,16 +8,24 @@ namespace EventSeries.Api.Endpoints;
 /// <summary>The check-in path: scans, verification, annulment, the log and what scanners need.</summary>
 public static class CheckInEndpoints
 {
-    public static IEndpointRouteBuilder MapCheckInEndpoints(this IEndpointRouteBuilder app)
+    /// <summary>The endpoints a scanner device may call as well as a person: scan, verify, scannable.</summary>
+    public static IEndpointRouteBuilder MapScannerEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/events/{eventId:guid}/scans", ScanAsync).WithTags("Check-ins").WithName("Scan")
             .WithSummary("A scanner's call: ALLOW or DENY with a reason (200 for every decided scan), against the event's open series.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         var series = app.MapGroup("/api/series").WithTags("Check-ins");
         series.MapGet("/scannable", ListScannableAsync).WithName("ListScannableSeries")
-            .WithSummary("Series of the caller's events whose check-in window is open now or opens within the hour, with gates and windows.");
+            .WithSummary("Series of the caller's events whose check-in window is open now or opens within the hour, with gates and windows (a device: its event and gates).");
         series.MapPost("/{seriesId:guid}/checkins/verify", VerifyAsync).WithName("VerifyCheckin")
             .WithSummary("The same check as a scan, against this series only.");
+        return app;
+    }
+
+    /// <summary>The rest of the check-in endpoints, for people only.</summary>
+    public static IEndpointRouteBuilder MapCheckInEndpoints(this IEndpointRouteBuilder app)
+    {
+        var series = app.MapGroup("/api/series").WithTags("Check-ins");
         series.MapPost("/{seriesId:guid}/checkins/{checkinId:guid}/annul", AnnulAsync).WithName("AnnulCheckin")
             .WithSummary("Undoes an allowed entry that did not happen: the same scanner or a manager, within 15 minutes.");
         series.MapGet("/{seriesId:guid}/checkins", ListAsync).WithName("ListCheckins")
@@ -63,6 +71,23 @@ public static class CheckInEndpoints
         return TypedResults.Ok(await queries.ListAsync(http.Caller(), seriesId, new CheckinFilter(gateId, result, reason, from, to), Paging.From(page, pageSize)));
     }
 
-    public static async Task<Ok<IReadOnlyList<ScannableSeries>>> ListScannableAsync(Guid? eventId, HttpContext http, CheckinQueries queries, DomainTime time) =>
-        TypedResults.Ok(await queries.ListScannableAsync(http.Caller(), time.Now(), eventId));
+    public static async Task<Ok<IReadOnlyList<ScannableSeries>>> ListScannableAsync(Guid? eventId, HttpContext http, CheckinQueries queries, DomainTime time)
+    {
+        var caller = http.Caller();
+        if (caller.Scanner is not { } scope)
+        {
+            return TypedResults.Ok(await queries.ListScannableAsync(caller, time.Now(), eventId));
+        }
+
+        // A device sees its own event only, and of each series only the gates it may scan at.
+        if (eventId is { } asked && asked != scope.EventId)
+        {
+            throw DomainException.Forbidden("This scanner device is registered for another event.");
+        }
+
+        var series = await queries.ListScannableAsync(caller, time.Now(), scope.EventId);
+        return TypedResults.Ok<IReadOnlyList<ScannableSeries>>(scope.GateIds.IsDefaultOrEmpty
+            ? series
+            : [.. series.Select(s => s with { Gates = [.. s.Gates.Where(g => scope.GateIds.Contains(g.Id))] })]);
+    }
 }

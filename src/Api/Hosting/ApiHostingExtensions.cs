@@ -26,9 +26,10 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<SeriesDirectory>();
         services.TryAddSingleton<CallerCache>();
+        services.TryAddSingleton<AuthenticationThrottle>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+        services.AddAuthorization(AuthPolicies.Configure);
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
 
@@ -49,7 +50,10 @@ public static class ApiHostingExtensions
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     }
 
-    /// <summary>Maps middleware and every endpoint; everything under /api requires a bearer token.</summary>
+    /// <summary>
+    /// Maps middleware and every endpoint. Everything under /api requires a person's bearer token,
+    /// except the scanner endpoints, which a scanner device's token may call too.
+    /// </summary>
     public static WebApplication MapEventSeriesApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -70,6 +74,11 @@ public static class ApiHostingExtensions
         api.MapSeriesAssignmentEndpoints();
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();
+        api.MapDeviceEndpoints();
+        api.MapAuditEndpoints();
+
+        var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner);
+        scanners.MapScannerEndpoints();
         return app;
     }
 }

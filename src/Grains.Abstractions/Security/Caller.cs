@@ -5,7 +5,9 @@ namespace EventSeries.Security;
 /// <summary>
 /// Who is calling, and their role in each organization they belong to. The API builds it from the
 /// bearer token and passes it into every grain call, so each grain checks access against the
-/// organization it knows it belongs to, in the same call that does the work.
+/// organization it knows it belongs to, in the same call that does the work. A scanner device is a
+/// caller too: <see cref="UserId"/> is the device's id, its one membership is its organization as
+/// a member, and <see cref="Scanner"/> limits it to <see cref="Permission.Scan"/> at its event and gates.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("es.caller")]
 public sealed record class Caller(
@@ -13,6 +15,14 @@ public sealed record class Caller(
     [property: Id(1)] string DisplayName,
     [property: Id(2)] ImmutableDictionary<Guid, Role> Memberships)
 {
+    /// <summary>Set when the caller is a scanner device: what it may reach.</summary>
+    [Id(3)]
+    public ScannerScope? Scanner { get; init; }
+
+    /// <summary>A scanner device as a caller.</summary>
+    public static Caller ForDevice(ScannerScope scope, string name) =>
+        new(scope.DeviceId, $"scanner {name}", ImmutableDictionary<Guid, Role>.Empty.Add(scope.OrganizationId, Role.Member)) { Scanner = scope };
+
     /// <summary>The caller's role in <paramref name="organizationId"/>, or null when not a member.</summary>
     public Role? RoleIn(Guid organizationId) =>
         Memberships.TryGetValue(organizationId, out var role) ? role : null;
@@ -27,11 +37,31 @@ public sealed record class Caller(
     public void Authorize(Guid organizationId, Permission permission, string resource)
     {
         var role = RoleIn(organizationId) ?? throw DomainException.NotFound(resource);
+        if (Scanner is not null && permission != Permission.Scan)
+        {
+            throw DomainException.Forbidden("A scanner device may only scan.");
+        }
+
         if (!RolePolicy.Allows(role, permission))
         {
             throw DomainException.Forbidden(
                 $"Your role '{role.ToString().ToLowerInvariant()}' may not do this; it needs " +
                 $"'{RolePolicy.MinimumRole(permission).ToString().ToLowerInvariant()}' or higher.");
+        }
+    }
+
+    /// <summary>
+    /// Throws unless the caller may scan at <paramref name="gateId"/> of <paramref name="eventId"/>:
+    /// the scan permission in the event's organization, and for a device, its event and gates.
+    /// </summary>
+    public void AuthorizeScan(Guid organizationId, Guid eventId, Guid gateId)
+    {
+        Authorize(organizationId, Permission.Scan, "Event");
+        if (Scanner is { } scope && !scope.Covers(eventId, gateId))
+        {
+            throw DomainException.Forbidden(scope.EventId != eventId
+                ? "This scanner device is registered for another event."
+                : "This scanner device is not registered for this gate.");
         }
     }
 }

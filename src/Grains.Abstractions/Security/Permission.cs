@@ -44,4 +44,13 @@ public enum Permission
 
     /// <summary>Delete the organization.</summary>
     DeleteOrganization,
+
+    /// <summary>Register and revoke scanner devices.</summary>
+    ManageDevices,
+
+    /// <summary>Read the audit trail.</summary>
+    ViewAudit,
+
+    /// <summary>See attendees' personal data (wristband holders' names and e-mails).</summary>
+    ViewPersonalData,
 }

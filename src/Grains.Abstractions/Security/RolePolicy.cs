@@ -19,6 +19,9 @@ public static class RolePolicy
         Permission.ManageMembers => Role.Admin,
         Permission.ManageOwners => Role.Owner,
         Permission.DeleteOrganization => Role.Owner,
+        Permission.ManageDevices => Role.Admin,
+        Permission.ViewAudit => Role.Admin,
+        Permission.ViewPersonalData => Role.Member,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 

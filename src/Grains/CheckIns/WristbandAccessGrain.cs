@@ -40,6 +40,7 @@ public sealed class WristbandAccessGrain(
         var rules = await rulesCache.GetEventAsync(_eventId) ?? throw DomainException.NotFound("Event");
         scan.Caller.Authorize(rules.OrganizationId, Permission.Scan, "Event");
         var gate = rules.Gates.GetValueOrDefault(scan.GateId) ?? throw DomainException.NotFound("Gate");
+        scan.Caller.AuthorizeScan(rules.OrganizationId, _eventId, scan.GateId);
         var target = scan.SeriesId is { } seriesId ? rules.SeriesById.GetValueOrDefault(seriesId) ?? throw DomainException.NotFound("Series") : null;
 
         for (var attempt = 0; ; attempt++)

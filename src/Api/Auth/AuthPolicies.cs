@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace EventSeries.Api.Auth;
+
+/// <summary>
+/// Who may call what, before any grain is asked: every endpoint needs a person's token, except the
+/// scanner endpoints (scan, verify, scannable), which a scanner device's token may call too.
+/// The role matrix itself is checked by the grains (<see cref="RolePolicy"/>).
+/// </summary>
+public static class AuthPolicies
+{
+    /// <summary>The policy of the scanner endpoints: a person or a scanner device.</summary>
+    public const string PersonOrScanner = "person-or-scanner";
+
+    public const string UserKind = "user";
+
+    public const string DeviceKind = "device";
+
+    public static void Configure(AuthorizationOptions options)
+    {
+        options.DefaultPolicy = new AuthorizationPolicyBuilder(TokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(TokenAuthenticationHandler.KindClaim, UserKind)
+            .Build();
+        options.AddPolicy(PersonOrScanner, p => p
+            .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireClaim(TokenAuthenticationHandler.KindClaim, UserKind, DeviceKind));
+    }
+}
