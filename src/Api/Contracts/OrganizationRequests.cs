@@ -20,6 +20,12 @@ public sealed class AddMemberRequest
     public NewMember ToMember() => new(DisplayName ?? "", Email, Required.Value(Role, "role"));
 }
 
+/// <summary>Body of PUT /api/organizations/{id}/members/{userId}.</summary>
+public sealed class ChangeRoleRequest
+{
+    public Role? Role { get; init; }
+}
+
 /// <summary>Body of POST /api/organizations/{id}/members/{userId}/tokens.</summary>
 public sealed class IssueTokenRequest
 {

@@ -11,7 +11,11 @@ public sealed class RegisterWristbandsRequest
     [
         .. Required.Object(Wristbands, "wristbands").Select((w, i) => w is null
             ? throw DomainException.Invalid($"wristbands[{i}]", "Required.")
-            : new WristbandSpec(Guid.CreateVersion7(), w.NfcId ?? "", w.Category ?? "", w.Status ?? WristbandStatus.Active)),
+            : new WristbandSpec(Guid.CreateVersion7(), w.NfcId ?? "", w.Category ?? "", w.Status ?? WristbandStatus.Active)
+            {
+                HolderName = w.HolderName,
+                HolderEmail = w.HolderEmail,
+            }),
     ];
 }
 
@@ -24,6 +28,12 @@ public sealed class WristbandRequest
 
     /// <summary>Active when left out.</summary>
     public WristbandStatus? Status { get; init; }
+
+    /// <summary>Who wears it (from the ticketing system); personal data, hidden from viewers.</summary>
+    public string? HolderName { get; init; }
+
+    /// <summary>The holder's e-mail; personal data, hidden from viewers.</summary>
+    public string? HolderEmail { get; init; }
 }
 
 /// <summary>Body of PUT /api/wristbands/{id}/status.</summary>

@@ -22,6 +22,12 @@ public static class OrganizationEndpoints
         group.MapPost("/{organizationId:guid}/members/{userId:guid}/tokens", IssueTokenAsync).WithName("IssueToken")
             .WithSummary("Issues a bearer token; the secret is in this response only.");
         group.MapDelete("/{organizationId:guid}/tokens/{tokenId:guid}", RevokeTokenAsync).WithName("RevokeToken").WithSummary("Revokes a token.");
+        group.MapPut("/{organizationId:guid}/members/{userId:guid}", ChangeRoleAsync).WithName("ChangeMemberRole")
+            .WithSummary("Changes a member's role (admins manage members below owner; owners anyone; the last owner stays).");
+        group.MapDelete("/{organizationId:guid}/members/{userId:guid}", RemoveMemberAsync).WithName("RemoveMember")
+            .WithSummary("Removes a member from the organization (same rules as changing roles).");
+        group.MapDelete("/{organizationId:guid}", DeleteAsync).WithName("DeleteOrganization")
+            .WithSummary("Deletes the organization and everything it owns (owners only).");
         return app;
     }
 
@@ -55,6 +61,30 @@ public static class OrganizationEndpoints
         var issued = await grains.GetGrain<IOrganizationGrain>(organizationId)
             .IssueTokenAsync(http.Caller(), userId, new TokenRequest(request.Name, request.ExpiresAt));
         return TypedResults.Created($"/api/organizations/{organizationId}/members/{userId}/tokens", issued);
+    }
+
+    public static async Task<Ok<MemberView>> ChangeRoleAsync(Guid organizationId, Guid userId, ChangeRoleRequest request, HttpContext http, IGrainFactory grains, CallerCache callers)
+    {
+        var changed = await grains.GetGrain<IOrganizationGrain>(organizationId).ChangeRoleAsync(http.Caller(), userId, Required.Value(request.Role, "role"));
+        callers.EvictUser(userId);
+        return TypedResults.Ok(changed);
+    }
+
+    public static async Task<NoContent> RemoveMemberAsync(Guid organizationId, Guid userId, HttpContext http, IGrainFactory grains, CallerCache callers)
+    {
+        await grains.GetGrain<IOrganizationGrain>(organizationId).RemoveMemberAsync(http.Caller(), userId);
+        callers.EvictUser(userId);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<NoContent> DeleteAsync(Guid organizationId, HttpContext http, IGrainFactory grains, CallerCache callers)
+    {
+        foreach (var member in await grains.GetGrain<IOrganizationGrain>(organizationId).DeleteAsync(http.Caller()))
+        {
+            callers.EvictUser(member);
+        }
+
+        return TypedResults.NoContent();
     }
 
     public static async Task<Ok<TokenView>> RevokeTokenAsync(Guid organizationId, Guid tokenId, HttpContext http, IGrainFactory grains, CallerCache callers)

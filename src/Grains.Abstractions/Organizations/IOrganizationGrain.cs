@@ -36,4 +36,16 @@ public interface IOrganizationGrain : IGrainWithGuidKey
     /// <summary>Revokes a token of one of the organization's members.</summary>
     [Alias("revoke-token")]
     Task<TokenView> RevokeTokenAsync(Caller caller, Guid tokenId);
+
+    /// <summary>Changes a member's role (admins below owner; owners anyone); the last owner stays owner.</summary>
+    [Alias("change-role")]
+    Task<MemberView> ChangeRoleAsync(Caller caller, Guid userId, Role role);
+
+    /// <summary>Removes a member (same rules as changing roles); returns who was removed.</summary>
+    [Alias("remove-member")]
+    Task<MemberView> RemoveMemberAsync(Caller caller, Guid userId);
+
+    /// <summary>Deletes the organization and everything it owns (owners only); returns the former members' ids.</summary>
+    [Alias("delete")]
+    Task<ImmutableArray<Guid>> DeleteAsync(Caller caller);
 }

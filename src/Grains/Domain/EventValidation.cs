@@ -73,6 +73,12 @@ public static partial class EventValidation
             {
                 errors.Add($"wristbands[{i}].category", $"'{w.Category}' is not a category of the event.");
             }
+
+            errors.LimitText($"wristbands[{i}].holderName", w.HolderName, 200);
+            if (w.HolderEmail is not null && (w.HolderEmail.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(w.HolderEmail, out _)))
+            {
+                errors.Add($"wristbands[{i}].holderEmail", "Must be an e-mail address.");
+            }
         }
 
         foreach (var duplicate in wristbands.GroupBy(w => w.NfcId, StringComparer.Ordinal).Where(g => g.Count() > 1).Take(20))

@@ -1,6 +1,7 @@
 using EventSeries.Events;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;
 using Orleans.Runtime;
@@ -41,7 +42,7 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
         errors.ThrowIfAny();
         var now = time.Now();
         var view = new EventView(Id, organizationId, spec.Name, spec.Description, spec.TimeZone, now, now);
-        await store.InsertAsync(view, categories);
+        await store.InsertAsync(view, categories, AuditEntry.By(caller, organizationId, now, "event.create", "event", Id, null, new { view, categories }));
         _state = new EventStore.EventSnapshot(view, [.. categories.OrderBy(c => c.Name, StringComparer.Ordinal)], []);
         return view;
     }
@@ -55,7 +56,7 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
         EventValidation.Validate(spec, errors);
         errors.ThrowIfAny();
         var view = state.Event with { Name = spec.Name, Description = spec.Description, TimeZone = spec.TimeZone, UpdatedAt = time.Now() };
-        await store.UpdateAsync(view);
+        await store.UpdateAsync(view, AuditEntry.By(caller, view.OrganizationId, view.UpdatedAt, "event.update", "event", Id, state.Event, view));
         _state = state with { Event = view };
         rules.Invalidate(Id);
         return view;
@@ -63,8 +64,8 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
 
     public async Task DeleteAsync(Caller caller)
     {
-        Visible(caller, Permission.DeleteEvents);
-        await store.DeleteAsync(Id);
+        var state = Visible(caller, Permission.DeleteEvents);
+        await store.DeleteAsync(Id, AuditEntry.By(caller, state.Event.OrganizationId, time.Now(), "event.delete", "event", Id, state.Event, null));
         rules.Invalidate(Id);
         _state = null;
         DeactivateOnIdle();
@@ -78,7 +79,9 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
         var errors = new FieldErrors();
         EventValidation.Validate(category, "name", errors);
         errors.ThrowIfAny();
-        await store.UpsertCategoryAsync(Id, category);
+        var before = state.Categories.FirstOrDefault(c => c.Name == category.Name);
+        await store.UpsertCategoryAsync(Id, category,
+            AuditEntry.By(caller, state.Event.OrganizationId, time.Now(), before is null ? "category.create" : "category.update", "category", $"{Id}/{category.Name}", before, category));
         _state = state with
         {
             Categories = [.. state.Categories.Where(c => c.Name != category.Name).Append(category).OrderBy(c => c.Name, StringComparer.Ordinal)],
@@ -91,7 +94,7 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
     public async Task<GateView> CreateGateAsync(Caller caller, Guid gateId, GateSpec spec)
     {
         var state = Visible(caller, Permission.ManageEvents);
-        return await SaveGateAsync(state, gateId, spec);
+        return await SaveGateAsync(caller, state, gateId, spec);
     }
 
     public async Task<GateView> UpdateGateAsync(Caller caller, Guid gateId, GateSpec spec)
@@ -102,7 +105,7 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
             throw DomainException.NotFound("Gate");
         }
 
-        return await SaveGateAsync(state, gateId, spec);
+        return await SaveGateAsync(caller, state, gateId, spec);
     }
 
     public async Task<ImmutableArray<WristbandView>> RegisterWristbandsAsync(Caller caller, ImmutableArray<WristbandSpec> wristbands)
@@ -112,17 +115,26 @@ public sealed class EventGrain(EventStore store, EventRulesCache rules, DomainTi
         EventValidation.Validate(wristbands, CategoryNames(state), errors);
         errors.ThrowIfAny();
         var now = time.Now();
-        await store.InsertWristbandsAsync(Id, state.Event.OrganizationId, wristbands, now);
-        return [.. wristbands.Select(w => new WristbandView(w.Id, Id, state.Event.OrganizationId, w.NfcId, w.Category, w.Status, now, now))];
+        await store.InsertWristbandsAsync(Id, state.Event.OrganizationId, wristbands, now, AuditEntry.By(
+            caller, state.Event.OrganizationId, now, "wristbands.register", "event", Id, null,
+            new { count = wristbands.Length, byCategory = wristbands.GroupBy(w => w.Category).ToDictionary(g => g.Key, g => g.Count()), nfcIds = wristbands.Take(100).Select(w => w.NfcId) }));
+        return [.. wristbands.Select(w => new WristbandView(w.Id, Id, state.Event.OrganizationId, w.NfcId, w.Category, w.Status, now, now)
+        {
+            HolderName = w.HolderName,
+            HolderEmail = w.HolderEmail,
+        }.For(caller))];
     }
 
-    private async Task<GateView> SaveGateAsync(EventStore.EventSnapshot state, Guid gateId, GateSpec spec)
+    private async Task<GateView> SaveGateAsync(Caller caller, EventStore.EventSnapshot state, Guid gateId, GateSpec spec)
     {
         var errors = new FieldErrors();
         EventValidation.Validate(spec, CategoryNames(state), errors);
         errors.ThrowIfAny();
         var gate = new GateView(gateId, Id, spec.Name, spec.Kind, spec.Status, spec.AllowedCategories.IsDefault ? [] : [.. spec.AllowedCategories.Distinct()]);
-        await store.UpsertGateAsync(gate, state.Event.OrganizationId, time.Now());
+        var before = state.Gates.FirstOrDefault(g => g.Id == gateId);
+        var now = time.Now();
+        await store.UpsertGateAsync(gate, state.Event.OrganizationId, now,
+            AuditEntry.By(caller, state.Event.OrganizationId, now, before is null ? "gate.create" : "gate.update", "gate", gateId, before, gate));
         rules.Invalidate(Id);
         _state = state with { Gates = [.. state.Gates.Where(g => g.Id != gateId).Append(gate).OrderBy(g => g.Name, StringComparer.Ordinal)] };
         return gate;

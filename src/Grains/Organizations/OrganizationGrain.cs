@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using EventSeries.Grains.Domain;
 using EventSeries.Organizations;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using Orleans.Runtime;
 
@@ -38,7 +39,7 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
         errors.RequireText("name", name, 200);
         errors.ThrowIfAny();
         var now = time.Now();
-        await store.CreateAsync(Id, name, caller.UserId, now);
+        await store.CreateAsync(Id, name, caller.UserId, now, Audit(caller, now, "organization.create", "organization", Id, null, new { name }));
         _organization = new OrganizationStore.OrganizationRow { Id = Id, Name = name, CreatedAt = now.UtcDateTime };
         _members = await store.GetMembersAsync(Id);
         return new OrganizationView(Id, name, Role.Owner, now);
@@ -68,8 +69,8 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
         errors.ThrowIfAny();
         var userId = Guid.CreateVersion7();
         var now = time.Now();
-        await store.AddMemberAsync(Id, userId, member, now);
         var view = new MemberView(userId, member.DisplayName, member.Email, member.Role, now);
+        await store.AddMemberAsync(Id, userId, member, now, Audit(caller, now, "member.add", "member", userId, null, view));
         _members = _members.Add(view);
         return view;
     }
@@ -94,7 +95,7 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
         errors.ThrowIfAny();
         var secret = TokenSecret.Generate();
         var token = new TokenView(Guid.CreateVersion7(), member.UserId, request.Name, now, request.ExpiresAt, null);
-        await store.InsertTokenAsync(token, TokenSecret.Hash(secret), caller.UserId);
+        await store.InsertTokenAsync(token, TokenSecret.Hash(secret), caller.UserId, Audit(caller, now, "token.issue", "token", token.Id, null, token));
         return new IssuedToken(token, secret);
     }
 
@@ -115,19 +116,77 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
 
         MemberFor(caller, token.UserId);
         var now = time.Now();
-        await store.RevokeTokenAsync(tokenId, now);
-        return token with { RevokedAt = token.RevokedAt ?? now };
+        var revoked = token with { RevokedAt = token.RevokedAt ?? now };
+        await store.RevokeTokenAsync(tokenId, now, Audit(caller, now, "token.revoke", "token", tokenId, token, revoked));
+        return revoked;
     }
+
+    public async Task<MemberView> ChangeRoleAsync(Caller caller, Guid userId, Role role)
+    {
+        if (!Enum.IsDefined(role))
+        {
+            throw DomainException.Invalid("role", "Unknown role.");
+        }
+
+        var member = MemberFor(caller, userId, mustManage: true);
+        if (role == Role.Owner)
+        {
+            caller.Authorize(Id, Permission.ManageOwners, "Organization");
+        }
+
+        if (member.Role == role)
+        {
+            return member;
+        }
+
+        EnsureAnotherOwnerRemains(member);
+        var changed = member with { Role = role };
+        await store.ChangeRoleAsync(Id, userId, role, Audit(caller, time.Now(), "member.role", "member", userId, new { role = member.Role }, new { role }));
+        _members = _members.Replace(member, changed);
+        return changed;
+    }
+
+    public async Task<MemberView> RemoveMemberAsync(Caller caller, Guid userId)
+    {
+        var member = MemberFor(caller, userId, mustManage: true);
+        EnsureAnotherOwnerRemains(member);
+        await store.RemoveMemberAsync(Id, userId, Audit(caller, time.Now(), "member.remove", "member", userId, member, null));
+        _members = _members.Remove(member);
+        return member;
+    }
+
+    public async Task<ImmutableArray<Guid>> DeleteAsync(Caller caller)
+    {
+        var organization = Visible(caller, Permission.DeleteOrganization);
+        await store.DeleteAsync(Id, Audit(caller, time.Now(), "organization.delete", "organization", Id, new { organization.Name, members = _members.Length }, null));
+        var members = _members.Select(m => m.UserId).ToImmutableArray();
+        _organization = null;
+        _members = [];
+        DeactivateOnIdle();
+        return members;
+    }
+
+    /// <summary>An organization never loses its last owner: nobody could manage owners any more.</summary>
+    private void EnsureAnotherOwnerRemains(MemberView member)
+    {
+        if (member.Role == Role.Owner && _members.Count(m => m.Role == Role.Owner) == 1)
+        {
+            throw DomainException.Conflict("last_owner", "This is the organization's only owner; make another member owner first.");
+        }
+    }
+
+    private AuditEntry Audit(Caller caller, DateTimeOffset now, string action, string targetType, Guid targetId, object? before, object? after) =>
+        AuditEntry.By(caller, Id, now, action, targetType, targetId, before, after);
 
     /// <summary>
     /// The member whose tokens the caller wants to manage: anyone may manage their own; admins
     /// those of members below owner; only owners those of owners.
     /// </summary>
-    private MemberView MemberFor(Caller caller, Guid userId)
+    private MemberView MemberFor(Caller caller, Guid userId, bool mustManage = false)
     {
-        Visible(caller, Permission.View);
+        Visible(caller, mustManage ? Permission.ManageMembers : Permission.View);
         var member = _members.FirstOrDefault(m => m.UserId == userId) ?? throw DomainException.NotFound("Member");
-        if (member.UserId != caller.UserId)
+        if (mustManage || member.UserId != caller.UserId)
         {
             caller.Authorize(Id, member.Role == Role.Owner ? Permission.ManageOwners : Permission.ManageMembers, "Member");
         }

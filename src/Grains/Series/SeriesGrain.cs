@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 using Orleans.Runtime;
@@ -44,10 +45,13 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var now = time.Now();
         var record = new SeriesRecord(
             Id, organizationId, series.EventId, series.Spec, SeriesLifecycle.Draft, null, null, 1, caller.UserId, now, now);
-        var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"));
-        _state = new SeriesState(new SeriesSnapshot(
+        var state = new SeriesState(new SeriesSnapshot(
             record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
-            ImmutableDictionary<string, int>.Empty, [created]));
+            ImmutableDictionary<string, int>.Empty, []));
+        var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"),
+            Audit(caller, record.OrganizationId, now, "series.create", null, state.ToView()));
+        state.Transitions.Add(created);
+        _state = state;
         RulesChanged();
         return _state.ToView();
     }
@@ -60,7 +64,7 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
         SeriesValidation.EnsureValid(spec);
         var now = time.Now();
-        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
+        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now, Audit(caller, state, now, "series.update", state.Series.Spec, spec));
         state.Series = state.Series with { Spec = spec };
         state.Touch(now);
         RulesChanged();
@@ -71,7 +75,7 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
     {
         var state = Visible(caller, Permission.DeleteSeries);
         SeriesLifecycleRules.EnsureDeletable(state.Series.Lifecycle);
-        await store.DeleteAsync(Id, state.Series.Version);
+        await store.DeleteAsync(Id, state.Series.Version, Audit(caller, state, time.Now(), "series.delete", state.ToView(), null));
         RulesChanged();
         _state = null;
         DeactivateOnIdle();
@@ -88,7 +92,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var from = state.Series.Lifecycle;
         SeriesLifecycleRules.EnsureCanTransition(from, to);
         var now = time.Now();
-        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason));
+        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason),
+            Audit(caller, state, now, "series.transition", new { lifecycle = from }, new { lifecycle = to, reason }));
         state.Series = state.Series with { Lifecycle = to };
         state.Touch(now);
         state.Transitions.Add(logged);
@@ -110,7 +115,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         if (!added.IsEmpty)
         {
             var now = time.Now();
-            await store.AddGatesAsync(Id, added, state.Series.Version, now);
+            await store.AddGatesAsync(Id, added, state.Series.Version, now,
+                Audit(caller, state, now, "series.gates.assign", new { gateIds = state.GateIds }, new { gateIds = state.GateIds.Concat(added) }));
             state.GateIds.AddRange(added);
             state.Touch(now);
             RulesChanged();
@@ -129,7 +135,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         }
 
         var now = time.Now();
-        await store.RemoveGateAsync(Id, gateId, state.Series.Version, now);
+        await store.RemoveGateAsync(Id, gateId, state.Series.Version, now,
+            Audit(caller, state, now, "series.gates.remove", new { gateIds = state.GateIds }, new { gateIds = state.GateIds.Where(g => g != gateId) }));
         state.GateIds.Remove(gateId);
         state.Touch(now);
         RulesChanged();
@@ -153,7 +160,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         }
 
         var now = time.Now();
-        await store.SetLimitsAsync(Id, limits, state.Series.Version, now);
+        await store.SetLimitsAsync(Id, limits, state.Series.Version, now,
+            Audit(caller, state, now, "series.limits.set", new { limits = state.Limits }, new { limits }));
         foreach (var limit in limits)
         {
             state.Limits[limit.Category] = limit.MaxWristbands;
@@ -174,7 +182,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         if (fresh.Count > 0)
         {
             var now = time.Now();
-            await store.AssignAsync(Id, fresh, state.Series.Version, now);
+            await store.AssignAsync(Id, fresh, state.Series.Version, now, Audit(caller, state, now, "series.wristbands.assign",
+                new { assigned = state.Assigned }, new { added = fresh.Count, wristbandIds = fresh.Take(100).Select(w => w.Id) }));
             foreach (var group in fresh.GroupBy(w => w.Category))
             {
                 state.Assigned[group.Key] = state.Assigned.GetValueOrDefault(group.Key) + group.Count();
@@ -191,13 +200,9 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var state = Visible(caller, Permission.AssignWristbands);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
         var now = time.Now();
-        var removed = await store.UnassignAsync(Id, wristbandId, state.Series.Version, now);
+        var wristband = await store.UnassignAsync(Id, wristbandId, state.Series.Version, now,
+            Audit(caller, state, now, "series.wristbands.unassign", new { wristbandId }, null));
         state.Touch(now);
-        if (removed is not { } wristband)
-        {
-            throw DomainException.NotFound("Wristband assignment");
-        }
-
         state.Assigned[wristband.Category] = state.Assigned.GetValueOrDefault(wristband.Category) - 1;
 
         // Removals are pushed to the gates at once (additions are found when a refused wristband re-reads).
@@ -215,6 +220,12 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
             rules.Invalidate(_state.Series.EventId);
         }
     }
+
+    private AuditEntry Audit(Caller caller, SeriesState state, DateTimeOffset now, string action, object? before, object? after) =>
+        Audit(caller, state.Series.OrganizationId, now, action, before, after);
+
+    private AuditEntry Audit(Caller caller, Guid organizationId, DateTimeOffset now, string action, object? before, object? after) =>
+        AuditEntry.By(caller, organizationId, now, action, "series", Id, before, after);
 
     private SeriesState Visible(Caller caller, Permission permission)
     {

@@ -1,5 +1,6 @@
 using EventSeries.CheckIns;
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;
 using Orleans.Runtime;
@@ -12,7 +13,7 @@ public sealed class WristbandGrain(WristbandStore store, DomainTime time) : Grai
 {
     private WristbandView? _state;
 
-    public async Task<WristbandView> GetAsync(Caller caller) => await VisibleAsync(caller, Permission.View);
+    public async Task<WristbandView> GetAsync(Caller caller) => (await VisibleAsync(caller, Permission.View)).For(caller);
 
     public async Task<WristbandView> SetStatusAsync(Caller caller, WristbandStatus status)
     {
@@ -24,16 +25,17 @@ public sealed class WristbandGrain(WristbandStore store, DomainTime time) : Grai
 
         if (state.Status == status)
         {
-            return state;
+            return state.For(caller);
         }
 
         var now = time.Now();
-        await store.UpdateStatusAsync(state.Id, status, now);
+        await store.UpdateStatusAsync(state.Id, status, now, AuditEntry.By(
+            caller, state.OrganizationId, now, "wristband.status", "wristband", state.Id, new { status = state.Status }, new { status }));
         _state = state with { Status = status, UpdatedAt = now };
 
         // The gates hold the status in memory: tell the wristband's access grain right away.
         await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.EventId, state.NfcId)).StatusChangedAsync(status);
-        return _state;
+        return _state.For(caller);
     }
 
     // Wristbands are registered in bulk by their event, not through this grain, so a miss is not

@@ -88,7 +88,7 @@ public sealed class ReadQueries(NpgsqlDataSource db)
             "WHERE event_id = @eventId AND (@category::text IS NULL OR category = @category) AND (@status::text IS NULL OR status = @status)";
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM wristbands {where}", args);
         var rows = await connection.QueryAsync<WristbandRow>($"{WristbandRow.Select} {where} ORDER BY nfc_id LIMIT @PageSize OFFSET @Offset", args);
-        return new([.. rows.Select(r => r.ToView())], page.PageNumber, page.PageSize, total);
+        return new([.. rows.Select(r => r.ToView().For(caller))], page.PageNumber, page.PageSize, total);
     }
 
     /// <summary>Wristbands assigned to a series; 404 when the series is not the caller's.</summary>

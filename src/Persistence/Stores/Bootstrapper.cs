@@ -1,4 +1,5 @@
 using EventSeries.Organizations;
+using EventSeries.Persistence.Audit;
 using EventSeries.Security;
 using Npgsql;
 
@@ -29,6 +30,9 @@ public static class Bootstrapper
         await OrganizationStore.InsertMembershipAsync(connection, tx, result.OrganizationId, result.UserId, Role.Owner, now);
         var token = new TokenView(result.TokenId, result.UserId, "bootstrap", now, null, null);
         await OrganizationStore.InsertTokenAsync(connection, tx, token, TokenSecret.Hash(result.Secret), null);
+        await AuditTrail.AppendAsync(connection, tx, new AuditEntry(
+            result.OrganizationId, now, null, "bootstrap", "organization.bootstrap", "organization", result.OrganizationId.ToString(), null,
+            new { name = organizationName, owner = new { id = result.UserId, displayName = ownerName }, tokenId = result.TokenId }));
         await tx.CommitAsync();
         return result;
     }

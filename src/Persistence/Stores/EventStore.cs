@@ -3,6 +3,7 @@ using EventSeries.Errors;
 using EventSeries.Events;
 using EventSeries.Wristbands;
 using EventSeries.Persistence.Rules;
+using EventSeries.Persistence.Audit;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;
@@ -33,7 +34,7 @@ public sealed class EventStore(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts an event with its initial categories.</summary>
-    public async Task InsertAsync(EventView view, ImmutableArray<CategoryView> categories)
+    public async Task InsertAsync(EventView view, ImmutableArray<CategoryView> categories, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -48,23 +49,25 @@ public sealed class EventStore(NpgsqlDataSource db)
             await UpsertCategoryAsync(connection, tx, view.Id, category);
         }
 
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
     }
 
     /// <summary>Updates an event's editable fields.</summary>
-    public async Task UpdateAsync(EventView view)
+    public async Task UpdateAsync(EventView view, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "UPDATE events SET name = @Name, description = @Description, time_zone = @TimeZone, updated_at = @updatedAt WHERE id = @Id",
             new { view.Id, view.Name, view.Description, view.TimeZone, updatedAt = view.UpdatedAt.UtcDateTime }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, view.Id);
         await tx.CommitAsync();
     }
 
     /// <summary>Deletes an event unless it has series that were published and not cancelled.</summary>
-    public async Task DeleteAsync(Guid eventId)
+    public async Task DeleteAsync(Guid eventId, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -78,18 +81,22 @@ public sealed class EventStore(NpgsqlDataSource db)
         }
 
         await connection.ExecuteAsync("DELETE FROM events WHERE id = @eventId", new { eventId }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, eventId);
         await tx.CommitAsync();
     }
 
     /// <summary>Adds a category or updates its description.</summary>
-    public async Task UpsertCategoryAsync(Guid eventId, CategoryView category)
+    public async Task UpsertCategoryAsync(Guid eventId, CategoryView category, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await UpsertCategoryAsync(connection, null, eventId, category);
+        await using var tx = await connection.BeginTransactionAsync();
+        await UpsertCategoryAsync(connection, tx, eventId, category);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
     }
 
-    private static Task UpsertCategoryAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid eventId, CategoryView category) =>
+    private static Task UpsertCategoryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid eventId, CategoryView category) =>
         connection.ExecuteAsync(
             """
             INSERT INTO categories (event_id, name, description) VALUES (@eventId, @Name, @Description)
@@ -98,7 +105,7 @@ public sealed class EventStore(NpgsqlDataSource db)
             new { eventId, category.Name, category.Description }, tx);
 
     /// <summary>Inserts or updates a gate (names are unique per event).</summary>
-    public async Task UpsertGateAsync(GateView gate, Guid organizationId, DateTimeOffset now)
+    public async Task UpsertGateAsync(GateView gate, Guid organizationId, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -117,6 +124,7 @@ public sealed class EventStore(NpgsqlDataSource db)
                     categories = gate.AllowedCategories.ToArray(), now = now.UtcDateTime,
                 },
                 tx);
+            await AuditTrail.AppendAsync(connection, tx, audit);
             await ChangeNotifications.NotifyEventChangedAsync(connection, tx, gate.EventId);
             await tx.CommitAsync();
         }
@@ -130,7 +138,7 @@ public sealed class EventStore(NpgsqlDataSource db)
     /// Inserts wristbands in one statement, all or nothing. NFC UIDs already registered for the
     /// event are reported together (the event grain is the only writer, so the check cannot race).
     /// </summary>
-    public async Task InsertWristbandsAsync(Guid eventId, Guid organizationId, ImmutableArray<WristbandSpec> wristbands, DateTimeOffset now)
+    public async Task InsertWristbandsAsync(Guid eventId, Guid organizationId, ImmutableArray<WristbandSpec> wristbands, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -154,6 +162,7 @@ public sealed class EventStore(NpgsqlDataSource db)
             throw DomainException.Conflict("nfc_id_taken", "Some of these NFC UIDs were registered for the event at the same time; retry.");
         }
 
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
     }
 
@@ -161,9 +170,9 @@ public sealed class EventStore(NpgsqlDataSource db)
         NpgsqlConnection connection, NpgsqlTransaction tx, Guid eventId, Guid organizationId, ImmutableArray<WristbandSpec> wristbands, string[] nfcIds, DateTimeOffset now) =>
         connection.ExecuteAsync(
             """
-            INSERT INTO wristbands (id, event_id, organization_id, nfc_id, category, status, created_at, updated_at)
-            SELECT w.id, @eventId, @organizationId, w.nfc_id, w.category, w.status, @now, @now
-            FROM unnest(@ids, @nfcIds, @categories, @statuses) AS w (id, nfc_id, category, status)
+            INSERT INTO wristbands (id, event_id, organization_id, nfc_id, category, status, created_at, updated_at, holder_name, holder_email)
+            SELECT w.id, @eventId, @organizationId, w.nfc_id, w.category, w.status, @now, @now, w.holder_name, w.holder_email
+            FROM unnest(@ids, @nfcIds, @categories, @statuses, @holderNames, @holderEmails) AS w (id, nfc_id, category, status, holder_name, holder_email)
             """,
             new
             {
@@ -171,6 +180,8 @@ public sealed class EventStore(NpgsqlDataSource db)
                 ids = wristbands.Select(w => w.Id).ToArray(),
                 categories = wristbands.Select(w => w.Category).ToArray(),
                 statuses = wristbands.Select(w => w.Status.ToDb()).ToArray(),
+                holderNames = wristbands.Select(w => w.HolderName).ToArray(),
+                holderEmails = wristbands.Select(w => w.HolderEmail).ToArray(),
             },
             tx);
 

@@ -2,6 +2,7 @@ using Dapper;
 using EventSeries.Errors;
 using EventSeries.Organizations;
 using EventSeries.Security;
+using EventSeries.Persistence.Audit;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;
@@ -18,7 +19,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>Creates an organization whose first owner is an existing user.</summary>
-    public async Task CreateAsync(Guid organizationId, string name, Guid ownerUserId, DateTimeOffset now)
+    public async Task CreateAsync(Guid organizationId, string name, Guid ownerUserId, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -26,6 +27,40 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
             "INSERT INTO organizations (id, name, created_at) VALUES (@organizationId, @name, @now)",
             new { organizationId, name, now = now.UtcDateTime }, tx);
         await InsertMembershipAsync(connection, tx, organizationId, ownerUserId, Role.Owner, now);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>Deletes the organization and, by cascade, everything it owns (the check-in log and audit trail stay).</summary>
+    public async Task DeleteAsync(Guid organizationId, AuditEntry audit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("DELETE FROM organizations WHERE id = @organizationId", new { organizationId }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>Changes a member's role.</summary>
+    public async Task ChangeRoleAsync(Guid organizationId, Guid userId, Role role, AuditEntry audit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE organization_members SET role = @role WHERE organization_id = @organizationId AND user_id = @userId",
+            new { organizationId, userId, role = role.ToDb() }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
+    }
+
+    /// <summary>Removes a member from the organization (the user and their other memberships stay).</summary>
+    public async Task RemoveMemberAsync(Guid organizationId, Guid userId, AuditEntry audit)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync(
+            "DELETE FROM organization_members WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
     }
 
@@ -45,12 +80,13 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>Adds a new user to the organization with a role, in one transaction.</summary>
-    public async Task AddMemberAsync(Guid organizationId, Guid userId, NewMember member, DateTimeOffset now)
+    public async Task AddMemberAsync(Guid organizationId, Guid userId, NewMember member, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await InsertUserAsync(connection, tx, userId, member.DisplayName, member.Email, now);
         await InsertMembershipAsync(connection, tx, organizationId, userId, member.Role, now);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
     }
 
@@ -75,10 +111,13 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>Stores a token's hash; the secret itself never reaches the database.</summary>
-    public async Task InsertTokenAsync(TokenView token, byte[] hash, Guid? createdBy)
+    public async Task InsertTokenAsync(TokenView token, byte[] hash, Guid? createdBy, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await InsertTokenAsync(connection, null, token, hash, createdBy);
+        await using var tx = await connection.BeginTransactionAsync();
+        await InsertTokenAsync(connection, tx, token, hash, createdBy);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
     }
 
     public static Task InsertTokenAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, TokenView token, byte[] hash, Guid? createdBy) =>
@@ -108,12 +147,15 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>Marks a token revoked (keeping the first revocation time).</summary>
-    public async Task RevokeTokenAsync(Guid tokenId, DateTimeOffset now)
+    public async Task RevokeTokenAsync(Guid tokenId, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, @now) WHERE id = @tokenId",
-            new { tokenId, now = now.UtcDateTime });
+            new { tokenId, now = now.UtcDateTime }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Dapper;
 using EventSeries.Errors;
 using EventSeries.Series;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Rules;
 using Npgsql;
 
@@ -41,7 +42,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts a new series with its gates, limits and its first (creation) transition.</summary>
-    public async Task<SeriesTransition> InsertAsync(SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor)
+    public async Task<SeriesTransition> InsertAsync(SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -66,14 +67,15 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         await InsertGatesAsync(connection, tx, series.Id, gateIds, series.CreatedAt);
         await UpsertLimitsAsync(connection, tx, series.Id, limits);
         var transition = await InsertTransitionAsync(connection, tx, series.Id, null, series.Lifecycle, series.CreatedAt, actor);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, series.EventId);
         await tx.CommitAsync();
         return transition;
     }
 
     /// <summary>Stores new schedule fields.</summary>
-    public Task UpdateSpecAsync(Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+    public Task UpdateSpecAsync(Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => connection.ExecuteAsync(
             """
             UPDATE event_series SET name = @Name, description = @Description, starts_at = @startsAt, ends_at = @endsAt,
                 checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity,
@@ -89,10 +91,10 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             tx));
 
     /// <summary>Moves the lifecycle and logs the transition, atomically.</summary>
-    public async Task<SeriesTransition> TransitionAsync(Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor)
+    public async Task<SeriesTransition> TransitionAsync(Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor, AuditEntry audit)
     {
         SeriesTransition? logged = null;
-        await InVersionedTransactionAsync(seriesId, expectedVersion, at, async (connection, tx) =>
+        await InVersionedTransactionAsync(seriesId, expectedVersion, at, audit, async (connection, tx) =>
         {
             await connection.ExecuteAsync(
                 "UPDATE event_series SET lifecycle_status = @to WHERE id = @seriesId", new { seriesId, to = to.ToDb() }, tx);
@@ -102,7 +104,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
     }
 
     /// <summary>Deletes the series and (by cascade) its children.</summary>
-    public async Task DeleteAsync(Guid seriesId, int expectedVersion)
+    public async Task DeleteAsync(Guid seriesId, int expectedVersion, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -113,22 +115,23 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             throw StaleVersion();
         }
 
+        await AuditTrail.AppendAsync(connection, tx, audit);
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, id);
         await tx.CommitAsync();
     }
 
     /// <summary>Adds gate assignments (existing ones are kept).</summary>
-    public Task AddGatesAsync(Guid seriesId, ImmutableArray<Guid> gateIds, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => InsertGatesAsync(connection, tx, seriesId, gateIds, now));
+    public Task AddGatesAsync(Guid seriesId, ImmutableArray<Guid> gateIds, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => InsertGatesAsync(connection, tx, seriesId, gateIds, now));
 
     /// <summary>Removes one gate assignment.</summary>
-    public Task RemoveGateAsync(Guid seriesId, Guid gateId, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+    public Task RemoveGateAsync(Guid seriesId, Guid gateId, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => connection.ExecuteAsync(
             "DELETE FROM series_gates WHERE series_id = @seriesId AND gate_id = @gateId", new { seriesId, gateId }, tx));
 
     /// <summary>Sets category limits (other categories keep theirs).</summary>
-    public Task SetLimitsAsync(Guid seriesId, ImmutableArray<CategoryLimit> limits, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits), changesScanRules: false);
+    public Task SetLimitsAsync(Guid seriesId, ImmutableArray<CategoryLimit> limits, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits), changesScanRules: false);
 
     /// <summary>The organization an event belongs to, or null when there is no such event.</summary>
     public async Task<Guid?> FindEventOrganizationAsync(Guid eventId)
@@ -175,8 +178,8 @@ public sealed class SeriesStore(NpgsqlDataSource db)
     }
 
     /// <summary>Inserts assignments in one statement.</summary>
-    public Task AssignAsync(Guid seriesId, IReadOnlyCollection<ResolvedWristband> wristbands, int expectedVersion, DateTimeOffset now) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, (connection, tx) => connection.ExecuteAsync(
+    public Task AssignAsync(Guid seriesId, IReadOnlyCollection<ResolvedWristband> wristbands, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => connection.ExecuteAsync(
             """
             INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
             SELECT @seriesId, a.id, a.category, @now FROM unnest(@ids, @categories) AS a (id, category)
@@ -185,14 +188,15 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             tx),
             changesScanRules: false);
 
-    /// <summary>Removes one assignment; returns the wristband's category and NFC UID, or null when it was not assigned.</summary>
-    public async Task<(string Category, string NfcId)?> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now)
+    /// <summary>Removes one assignment; returns the wristband's category and NFC UID (404 when it was not assigned).</summary>
+    public async Task<(string Category, string NfcId)> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now, AuditEntry audit)
     {
         (string Category, string NfcId)? removed = null;
         await InVersionedTransactionAsync(
             seriesId,
             expectedVersion,
             now,
+            audit,
             async (connection, tx) =>
             {
                 var rows = await connection.QueryAsync<(string Category, string NfcId)>(
@@ -203,18 +207,20 @@ public sealed class SeriesStore(NpgsqlDataSource db)
                     """,
                     new { seriesId, wristbandId },
                     tx);
-                removed = rows.Cast<(string, string)?>().FirstOrDefault();
+                removed = rows.Cast<(string, string)?>().FirstOrDefault()
+                    ?? throw DomainException.NotFound("Wristband assignment"); // rolls back: no version bump, no audit entry
             },
             changesScanRules: false);
-        return removed;
+        return removed!.Value;
     }
 
     /// <summary>
     /// Runs <paramref name="write"/> in a transaction that first bumps the series' version (or fails
-    /// as stale); <paramref name="changesScanRules"/> also tells every silo to reload the event's rules.
+    /// as stale) and records <paramref name="audit"/>; <paramref name="changesScanRules"/> also tells
+    /// every silo to reload the event's rules.
     /// </summary>
     private async Task InVersionedTransactionAsync(
-        Guid seriesId, int expectedVersion, DateTimeOffset now, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, bool changesScanRules = true)
+        Guid seriesId, int expectedVersion, DateTimeOffset now, AuditEntry audit, Func<NpgsqlConnection, NpgsqlTransaction, Task> write, bool changesScanRules = true)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -227,6 +233,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         }
 
         await write(connection, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
         if (changesScanRules)
         {
             await ChangeNotifications.NotifyEventChangedAsync(connection, tx, id);

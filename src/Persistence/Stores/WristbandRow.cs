@@ -6,7 +6,7 @@ namespace EventSeries.Persistence.Stores;
 internal sealed class WristbandRow
 {
     public const string Select =
-        "SELECT id, event_id AS EventId, organization_id AS OrganizationId, nfc_id AS NfcId, category, status, created_at AS CreatedAt, updated_at AS UpdatedAt FROM wristbands";
+        "SELECT id, event_id AS EventId, organization_id AS OrganizationId, nfc_id AS NfcId, category, status, created_at AS CreatedAt, updated_at AS UpdatedAt, holder_name AS HolderName, holder_email AS HolderEmail FROM wristbands";
 
     public Guid Id { get; set; }
 
@@ -24,6 +24,14 @@ internal sealed class WristbandRow
 
     public DateTime UpdatedAt { get; set; }
 
+    public string? HolderName { get; set; }
+
+    public string? HolderEmail { get; set; }
+
     public WristbandView ToView() =>
-        new(Id, EventId, OrganizationId, NfcId, Category, DbText.FromDb<WristbandStatus>(Status), DbText.Utc(CreatedAt), DbText.Utc(UpdatedAt));
+        new(Id, EventId, OrganizationId, NfcId, Category, DbText.FromDb<WristbandStatus>(Status), DbText.Utc(CreatedAt), DbText.Utc(UpdatedAt))
+        {
+            HolderName = HolderName,
+            HolderEmail = HolderEmail,
+        };
 }

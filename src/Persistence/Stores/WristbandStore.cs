@@ -1,4 +1,5 @@
 using Dapper;
+using EventSeries.Persistence.Audit;
 using EventSeries.Wristbands;
 using Npgsql;
 
@@ -16,11 +17,14 @@ public sealed class WristbandStore(NpgsqlDataSource db)
     }
 
     /// <summary>Stores a new status.</summary>
-    public async Task UpdateStatusAsync(Guid wristbandId, WristbandStatus status, DateTimeOffset now)
+    public async Task UpdateStatusAsync(Guid wristbandId, WristbandStatus status, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "UPDATE wristbands SET status = @status, updated_at = @now WHERE id = @wristbandId",
-            new { wristbandId, status = status.ToDb(), now = now.UtcDateTime });
+            new { wristbandId, status = status.ToDb(), now = now.UtcDateTime }, tx);
+        await AuditTrail.AppendAsync(connection, tx, audit);
+        await tx.CommitAsync();
     }
 }
