@@ -33,6 +33,12 @@ public sealed class ApiClient : IDisposable
     public Task<HttpResponseMessage> PutAsync(string url, object body) =>
         _http.PutAsJsonAsync(url, body, Json, TestContext.Current.CancellationToken);
 
+    /// <summary>Sends <paramref name="body"/> (when not null) as JSON with any method.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, object? body) =>
+        _http.SendAsync(
+            new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) },
+            TestContext.Current.CancellationToken);
+
     /// <summary>Sends a raw body exactly as given, for malformed-input tests.</summary>
     public Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, string body, string contentType = "application/json") =>
         _http.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, contentType) }, TestContext.Current.CancellationToken);

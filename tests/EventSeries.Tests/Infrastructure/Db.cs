@@ -32,7 +32,7 @@ public static class Db
         return result is null or DBNull ? default : (T)result;
     }
 
-    /// <summary>A fingerprint of every domain table's row count, to prove a refused request changed nothing.</summary>
+    /// <summary>A fingerprint of every domain table (counts and the fields writes change), the audit trail and the check-in log, to prove a refused request changed nothing.</summary>
     public static async Task<string> FingerprintAsync(string connectionString)
     {
         const string sql =
@@ -45,7 +45,13 @@ public static class Db
               (SELECT count(*) FROM series_wristband_assignments), (SELECT count(*) FROM series_state_transitions),
               (SELECT coalesce(sum(version), 0) FROM event_series),
               (SELECT coalesce(string_agg(lifecycle_status, '' ORDER BY id), '') FROM event_series),
-              (SELECT coalesce(string_agg(status, '' ORDER BY id), '') FROM wristbands))
+              (SELECT coalesce(string_agg(status, '' ORDER BY id), '') FROM wristbands),
+              (SELECT coalesce(string_agg(role, '' ORDER BY organization_id, user_id), '') FROM organization_members),
+              (SELECT count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM api_tokens),
+              (SELECT count(*) FROM scanner_devices), (SELECT count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM scanner_devices),
+              (SELECT count(*) FROM audit_log), (SELECT count(*) FROM checkin_logs),
+              (SELECT coalesce(sum(length(name) + length(coalesce(description, ''))), 0) FROM events),
+              (SELECT coalesce(string_agg(name || status || kind, '' ORDER BY id), '') FROM gates))
             """;
         return (await ScalarAsync<string>(connectionString, sql))!;
     }
