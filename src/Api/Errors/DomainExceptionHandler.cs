@@ -6,8 +6,8 @@ namespace EventSeries.Api.Errors;
 
 /// <summary>
 /// The one place a refusal becomes HTTP: domain exceptions and malformed requests turn into RFC 7807
-/// problem details with a stable <c>code</c>; anything else stays a 500 whose details are hidden
-/// outside Development.
+/// problem details with a stable <c>code</c>; a database or cluster fault becomes a 503 with
+/// Retry-After; anything else stays a 500 whose details are hidden outside Development.
 /// </summary>
 public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -22,6 +22,14 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
                 Title = "The request is malformed.",
                 Detail = Describe(bad),
                 Extensions = { ["code"] = "malformed_request" },
+            },
+            // Faults of a part, not of the request: say so and ask for a retry rather than a bare 500.
+            Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or Orleans.Runtime.SiloUnavailableException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable; retry.",
+                Detail = "A part of the system (database or cluster) did not answer. Retry; a scan retried with the same scanId gets its first verdict.",
+                Extensions = { ["code"] = "unavailable" },
             },
             _ => null,
         };

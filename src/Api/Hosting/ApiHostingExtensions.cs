@@ -18,9 +18,13 @@ namespace EventSeries.Api.Hosting;
 /// </summary>
 public static class ApiHostingExtensions
 {
+    /// <summary>The largest request body accepted (413 beyond): room for a 10,000-wristband registration with holders.</summary>
+    public const long MaxRequestBodyBytes = 8 * 1024 * 1024;
+
     /// <summary>Registers authentication, problem details, JSON rules, OpenAPI, health checks and the database.</summary>
     public static WebApplicationBuilder AddEventSeriesApi(this WebApplicationBuilder builder, string connectionString)
     {
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         var services = builder.Services;
         services.AddEventSeriesPersistence(connectionString);
         services.TryAddSingleton(DomainTime.System);

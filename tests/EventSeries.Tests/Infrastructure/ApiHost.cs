@@ -13,8 +13,13 @@ public sealed class ApiHost : IAsyncDisposable
 {
     private SiloHost? _host;
 
-    private ApiHost(string connectionString, string clusterId, FakeTimeProvider clock)
+    private readonly Action<IServiceCollection>? _services;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
+
+    private ApiHost(string connectionString, string clusterId, FakeTimeProvider clock, Action<IServiceCollection>? services, IReadOnlyDictionary<string, string?>? settings)
     {
+        _services = services;
+        _settings = settings;
         ConnectionString = connectionString;
         ClusterId = clusterId;
         Clock = clock;
@@ -31,9 +36,13 @@ public sealed class ApiHost : IAsyncDisposable
 
     public SiloHost Host => _host ?? throw new InvalidOperationException("Not running.");
 
-    public static async Task<ApiHost> StartAsync(string connectionString, string? clusterId = null, FakeTimeProvider? clock = null)
+    /// <param name="services">Extra registrations (e.g. a log capture).</param>
+    /// <param name="settings">Extra configuration (e.g. log levels).</param>
+    public static async Task<ApiHost> StartAsync(
+        string connectionString, string? clusterId = null, FakeTimeProvider? clock = null,
+        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = new ApiHost(connectionString, clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8], clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var host = new ApiHost(connectionString, clusterId ?? "test-" + Guid.NewGuid().ToString("N")[..8], clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow), services, settings);
         await host.StartAsync();
         return host;
     }
@@ -51,7 +60,16 @@ public sealed class ApiHost : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        _host = await SiloHost.BuildAsync([], overrides, services => services.AddSingleton(new DomainTime(Clock)));
+        foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        _host = await SiloHost.BuildAsync([], overrides, services =>
+        {
+            services.AddSingleton(new DomainTime(Clock));
+            _services?.Invoke(services);
+        });
         await _host.App.StartAsync(TestContext.Current.CancellationToken);
         BaseAddress = new Uri(_host.App.Urls.First());
     }
