@@ -1,0 +1,56 @@
+using System.Net;
+using EventSeries.Api.Auth;
+using EventSeries.CheckIns;
+using EventSeries.Devices;
+using EventSeries.Organizations;
+
+namespace EventSeries.Tests.Security;
+
+/// <summary>Guessing tokens is rate limited per client address; valid scanners keep scanning meanwhile.</summary>
+[Collection(ApiCollection.Name)]
+[Trait("Category", "Postgres")]
+public sealed class AuthenticationThrottleTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task AfterTooManyFailedTokens_TheAddressGets429WithRetryAfter_ValidDevicesStillScan_AndTheBlockEndsWithTheWindow()
+    {
+        var tenant = await fixture.NewTenantAsync("Throttle Org");
+        using var owner = fixture.Host.Client(tenant.Token);
+        var gates = await GateScenario.CreateAsync(owner, fixture.Clock.GetUtcNow(), general: 5);
+        var issued = await owner.PostOkAsync<IssuedDevice>($"/api/events/{gates.Event.Id}/devices", new { name = "Busy handheld" });
+        var stranger = await owner.PostOkAsync<MemberView>($"/api/organizations/{tenant.OrganizationId}/members", new { displayName = "Late Comer", role = "member" });
+        var fresh = await owner.PostOkAsync<IssuedToken>($"/api/organizations/{tenant.OrganizationId}/members/{stranger.UserId}/tokens", new { });
+        using var device = fixture.Host.Client(issued.Token);
+        var scans = $"/api/events/{gates.Event.Id}/scans";
+        Assert.Equal(HttpStatusCode.OK, (await device.PostAsync(scans, new { nfcId = gates.Wristbands[0].NfcId, gateId = gates.Main.Id })).StatusCode);
+
+        // Start a fresh window, so failures of earlier tests from this address do not count.
+        fixture.Clock.Advance(AuthenticationThrottle.Window);
+        for (var i = 0; i < AuthenticationThrottle.MaxFailures; i++)
+        {
+            using var guesser = fixture.Host.Client($"es_guess{i:D4}");
+            await ApiClient.ProblemAsync(await guesser.PostAsync(scans, new { nfcId = "X", gateId = gates.Main.Id }), HttpStatusCode.Unauthorized);
+        }
+
+        using var blocked = fixture.Host.Client("es_one-more-guess");
+        var refused = await blocked.PostAsync(scans, new { nfcId = "X", gateId = gates.Main.Id });
+        await ApiClient.ProblemAsync(refused, (HttpStatusCode)429);
+        var retryAfter = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, (int)AuthenticationThrottle.Window.TotalSeconds);
+
+        // A token never seen from this address is not even looked up while blocked (a lucky guess gains nothing)...
+        using var lucky = fixture.Host.Client(fresh.Secret);
+        await ApiClient.ProblemAsync(await lucky.GetAsync("/api/organizations"), (HttpStatusCode)429);
+
+        // ...but the device that authenticated from here before keeps scanning, unslowed.
+        for (var i = 1; i < 5; i++)
+        {
+            var verdict = await device.PostOkAsync<ScanVerdict>(scans, new { nfcId = gates.Wristbands[i].NfcId, gateId = gates.Main.Id }, HttpStatusCode.OK);
+            Assert.True(verdict.Allowed);
+        }
+
+        fixture.Clock.Advance(TimeSpan.FromSeconds(retryAfter));
+        await ApiClient.ProblemAsync(await blocked.GetAsync("/api/organizations"), HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await lucky.GetAsync("/api/organizations")).StatusCode);
+    }
+}
