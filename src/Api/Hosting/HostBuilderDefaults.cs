@@ -24,9 +24,13 @@ public static class HostBuilderDefaults
         }
 
         // Per-request and per-placement chatter buries what matters; configuration can turn it back on.
-        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        foreach (var category in new[] { "Orleans", "Polly", "Microsoft.AspNetCore" })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
         using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
         var database = await DatabaseSetup.ResolveAsync(builder.Configuration, startupLogs.CreateLogger("EventSeries.Database"));
         return (builder, database);
