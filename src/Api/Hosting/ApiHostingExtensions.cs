@@ -47,10 +47,11 @@ public static class ApiHostingExtensions
         return builder;
     }
 
-    /// <summary>The JSON rules of the API: camelCase, enums by name only, unknown fields refused.</summary>
+    /// <summary>The JSON rules of the API: camelCase, enums by name only, unknown fields refused, no NUL in text.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new NulFreeStringConverter());
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     }
 
@@ -62,6 +63,7 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNulCharacterGuard();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -9,6 +9,6 @@ public sealed record PageRequest(int PageNumber, int PageSize)
     /// <summary>The largest page a caller may ask for.</summary>
     public const int MaxPageSize = 500;
 
-    /// <summary>Rows to skip.</summary>
-    public int Offset => (PageNumber - 1) * PageSize;
+    /// <summary>Rows to skip (a long: a huge page number times the page size overflows an int).</summary>
+    public long Offset => (PageNumber - 1L) * PageSize;
 }
