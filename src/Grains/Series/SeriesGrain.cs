@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 using Orleans.Runtime;
@@ -10,9 +11,11 @@ namespace EventSeries.Grains.Series;
 /// <summary>
 /// One series. Loads its rows on activation, validates every command against memory, writes the
 /// change in one transaction, and only then updates memory: a failed write changes nothing.
+/// Recurring parents (<c>SeriesGrain.Recurrence.cs</c>) and the automatic lifecycle
+/// (<c>SeriesGrain.Lifecycle.cs</c>) are in the other parts of this class.
 /// </summary>
 [GrainType("series")]
-public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
+public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -45,11 +48,8 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var record = new SeriesRecord(
             Id, organizationId, series.EventId, series.Spec, SeriesLifecycle.Draft, null, null, 1, caller.UserId, now, now);
         var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"));
-        _state = new SeriesState(new SeriesSnapshot(
-            record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
-            ImmutableDictionary<string, int>.Empty, [created]));
-        RulesChanged();
-        return _state.ToView();
+        Created(record, gateIds, limits, created);
+        return _state!.ToView();
     }
 
     public Task<SeriesView> GetAsync(Caller caller) => Task.FromResult(Visible(caller, Permission.View).ToView());
@@ -59,11 +59,7 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var state = Visible(caller, Permission.EditSeries);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
         SeriesValidation.EnsureValid(spec);
-        var now = time.Now();
-        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
-        state.Series = state.Series with { Spec = spec };
-        state.Touch(now);
-        RulesChanged();
+        await UpdateSpecAsync(state, spec);
         return state.ToView();
     }
 
@@ -85,15 +81,14 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
             throw DomainException.Invalid("reason", "At most 1000 characters.");
         }
 
-        var from = state.Series.Lifecycle;
-        SeriesLifecycleRules.EnsureCanTransition(from, to);
-        var now = time.Now();
-        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason));
-        state.Series = state.Series with { Lifecycle = to };
-        state.Touch(now);
-        state.Transitions.Add(logged);
-        RulesChanged();
-        return logged;
+        if (state.Series.IsRecurring && to != SeriesLifecycle.Cancelled)
+        {
+            throw DomainException.Conflict(
+                "recurring_parent",
+                "A recurring parent is the template of its instances and is never scheduled itself: publish its instances (publish: true) or cancel it.");
+        }
+
+        return await TransitionAsync(state, to, new TransitionActor(caller.UserId, caller.DisplayName, reason));
     }
 
     public Task<ImmutableArray<SeriesTransition>> GetTransitionsAsync(Caller caller) =>
@@ -202,6 +197,39 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
 
         // Removals are pushed to the gates at once (additions are found when a refused wristband re-reads).
         await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
+    }
+
+    /// <summary>Moves the lifecycle if the state machine allows it, logging who did it; memory follows the committed write.</summary>
+    private async Task<SeriesTransition> TransitionAsync(SeriesState state, SeriesLifecycle to, TransitionActor actor)
+    {
+        var from = state.Series.Lifecycle;
+        SeriesLifecycleRules.EnsureCanTransition(from, to);
+        var now = time.Now();
+        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, actor);
+        state.Series = state.Series with { Lifecycle = to };
+        state.Touch(now);
+        state.Transitions.Add(logged);
+        RulesChanged();
+        return logged;
+    }
+
+    /// <summary>Stores a new (validated) schedule.</summary>
+    private async Task UpdateSpecAsync(SeriesState state, SeriesSpec spec)
+    {
+        var now = time.Now();
+        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now);
+        state.Series = state.Series with { Spec = spec };
+        state.Touch(now);
+        RulesChanged();
+    }
+
+    /// <summary>Takes a freshly inserted series into memory.</summary>
+    private void Created(SeriesRecord record, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, SeriesTransition created)
+    {
+        _state = new SeriesState(new SeriesSnapshot(
+            record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
+            ImmutableDictionary<string, int>.Empty, [created]));
+        RulesChanged();
     }
 
     /// <summary>

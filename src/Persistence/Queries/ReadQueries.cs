@@ -111,7 +111,7 @@ public sealed class ReadQueries(NpgsqlDataSource db)
     private static SeriesSummary ToSummary(SeriesRecord s) => new(
         s.Id, s.OrganizationId, s.EventId, s.Spec.Name, s.Spec.StartsAt, s.Spec.EndsAt,
         s.Spec.Window.OpensAt(s.Spec.StartsAt), s.Spec.Window.ClosesAt(s.Spec.StartsAt, s.Spec.EndsAt),
-        s.Spec.Capacity, s.Lifecycle, s.ParentSeriesId, s.SequenceNumber);
+        s.Spec.Capacity, s.Lifecycle, s.ParentSeriesId, s.SequenceNumber, s.IsRecurring);
 
     private static Guid[] ScopedOrganizations(Caller caller, Guid? organizationId)
     {
