@@ -79,7 +79,7 @@ public static class RecurrenceRules
 
             return [.. starts.Take(take)];
         }
-        catch (EvaluationLimitExceededException)
+        catch (Exception e) when (e is EvaluationLimitExceededException or EvaluationOutOfRangeException)
         {
             throw DomainException.Invalid("recurrence.rule", "The rule stops matching any date (for example a 30 February); check BYMONTH and BYMONTHDAY.");
         }
