@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventSeries.Series;
+using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Evaluation;
@@ -131,13 +132,22 @@ public static class RecurrenceRules
 
         if (!text.Split(';').Any(part => part.StartsWith("FREQ=", StringComparison.Ordinal)))
         {
-            error = "FREQ is required (SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY).";
+            error = "FREQ is required (DAILY, WEEKLY, MONTHLY or YEARLY).";
             return null;
         }
 
         try
         {
-            return new RecurrencePattern(text);
+            var pattern = new RecurrencePattern(text);
+            if (pattern.Frequency is FrequencyType.Hourly or FrequencyType.Minutely or FrequencyType.Secondly)
+            {
+                // Also a guard: Ical.Net 5.2.4 loops forever on hourly steps through a daylight-saving
+                // fall-back (the repeated hour), and a series is at least an evening anyway.
+                error = "Series recur at most daily: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY (BYHOUR may still pick several times a day).";
+                return null;
+            }
+
+            return pattern;
         }
         catch (ArgumentException e)
         {

@@ -113,6 +113,8 @@ public sealed class RecurrenceRulesTests
     [InlineData("FREQ=WEEKLY;BYMONTHDAY=40", "")]
     [InlineData("FREQ=WEEKLY;COUNT=2;UNTIL=20270101T000000Z", "mutually exclusive")]
     [InlineData("FREQ=WEEKLY\r\nEXDATE:20270101", "line breaks")]
+    [InlineData("FREQ=HOURLY;COUNT=5", "at most daily")]
+    [InlineData("FREQ=MINUTELY;INTERVAL=60;COUNT=5", "at most daily")]
     public void BadRule_IsAFieldError_ThatSaysWhy(string rule, string says)
     {
         var errors = new FieldErrors();
@@ -137,6 +139,21 @@ public sealed class RecurrenceRulesTests
         Assert.Equal(["recurrence.timeZone"], errors.ToImmutable().Keys);
     }
 
+    /// <summary>
+    /// 02:30 does not exist in Berlin on 28 March 2027 and happens twice on 31 October: RFC 5545 moves
+    /// the first forward by the gap and takes the first of the two (summer time) for the second.
+    /// </summary>
+    [Fact]
+    public void Daily0230Berlin_MovesOverTheGap_AndTakesTheFirstOfTheRepeatedHour()
+    {
+        var starts = Expand("FREQ=DAILY;COUNT=300", "Europe/Berlin", At(2027, 3, 27, 2, 30, "Europe/Berlin"));
+
+        var march28 = starts.Single(s => s.UtcDateTime.Date == new DateTime(2027, 3, 28));
+        var october31 = starts.Single(s => s.UtcDateTime.Date == new DateTime(2027, 10, 31));
+        Assert.Equal((new TimeOnly(3, 30), new TimeOnly(1, 30)), (LocalTime(march28, "Europe/Berlin"), TimeOnly.FromDateTime(march28.UtcDateTime)));
+        Assert.Equal(new TimeOnly(0, 30), TimeOnly.FromDateTime(october31.UtcDateTime));
+    }
+
     [Fact]
     public void RuleThatNeverMatches_IsRefused_InsteadOfSearchingForever()
     {
@@ -159,6 +176,20 @@ public sealed class RecurrenceRulesTests
         Assert.Equal("RRULE:FREQ=WEEKLY;BYDAY=TH;COUNT=10\nEXDATE;VALUE=DATE:20260402,20261224", pattern);
         Assert.Equal("FREQ=WEEKLY;BYDAY=TH;COUNT=10", back.Rule);
         Assert.Equal([new DateOnly(2026, 4, 2), new DateOnly(2026, 12, 24)], back.ExceptionDates);
+    }
+
+    [Theory]
+    [InlineData("FREQ=DAILY;BYHOUR=2,14")]
+    [InlineData("FREQ=DAILY")]
+    [InlineData("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")]
+    public void TenThousandOccurrences_ExpandInWellUnderASecond(string rule)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var starts = RecurrenceRules.Occurrences(new RecurrenceSpec(rule, [], "Europe/Berlin"), At(2027, 3, 18, 19, 0, "Europe/Berlin"), 10_001, null);
+
+        Assert.Equal(10_001, starts.Length);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 
     [Theory]
