@@ -33,13 +33,13 @@ public sealed partial class LifecycleSweeper(
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await store.LockSweepAsync(cancellationToken);
+            await using var sweepLock = await store.LockSweepAsync(cancellationToken);
             var now = time.Now();
             var asked = 0;
             DueSeries? after = null;
             while (true)
             {
-                var due = await DueSeriesStore.FindDueAsync(connection, now, after, options.Value.BatchSize, cancellationToken);
+                var due = await DueSeriesStore.FindDueAsync(sweepLock.Connection, now, after, options.Value.BatchSize, cancellationToken);
                 foreach (var batch in due.Chunk(Math.Max(1, options.Value.Parallelism)))
                 {
                     await Task.WhenAll(batch.Select(AdvanceAsync));

@@ -13,20 +13,43 @@ public sealed class DueSeriesStore(NpgsqlDataSource db)
     /// <summary>The advisory lock key of the lifecycle sweep ("LIFECYCL" in ASCII).</summary>
     private const long SweepLockKey = 0x4C49464543594CL;
 
-    /// <summary>Opens a connection holding the cluster-wide sweep lock (waiting for another silo's sweep to finish); dispose it to release.</summary>
-    public async Task<NpgsqlConnection> LockSweepAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the cluster-wide sweep lock (waiting for another silo's sweep to finish) on a connection
+    /// of its own; disposing the result releases it.
+    /// </summary>
+    public async Task<SweepLock> LockSweepAsync(CancellationToken cancellationToken)
     {
         var connection = await db.OpenConnectionAsync(cancellationToken);
         try
         {
-            // A session lock: released with the connection, also when the process dies mid-sweep.
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = SweepLockKey }, cancellationToken: cancellationToken));
-            return connection;
+            return new SweepLock(connection);
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The held sweep lock and its connection. A session lock outlives a connection returned to the
+    /// pool, so it is released explicitly; if the process dies, the session ends and PostgreSQL drops it.
+    /// </summary>
+    public sealed class SweepLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public NpgsqlConnection Connection { get; } = connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = SweepLockKey });
+            }
+            finally
+            {
+                await Connection.DisposeAsync();
+            }
         }
     }
 
