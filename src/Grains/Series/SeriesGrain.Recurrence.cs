@@ -169,7 +169,8 @@ public sealed partial class SeriesGrain
             errors.Add("instances", "Must be 1 or more.");
         }
 
-        if (reach.Count is null && reach.Until is null && !string.IsNullOrEmpty(rule.Rule) && !RecurrenceRules.IsBounded(rule.Rule))
+        // An invalid rule already has its own error; "unbounded" would only add noise to it.
+        if (reach.Count is null && reach.Until is null && !errors.ToImmutable().ContainsKey("recurrence.rule") && !RecurrenceRules.IsBounded(rule.Rule))
         {
             errors.Add("instances", "The rule has no COUNT or UNTIL: give instances or until to say how many series to create.");
         }
@@ -204,7 +205,7 @@ public sealed partial class SeriesGrain
             }
         }
 
-        return new ChildPlan(children, Math.Max(generatedThrough, generatedThrough + children.Length));
+        return new ChildPlan(children, generatedThrough + children.Length);
     }
 
     /// <summary>Calls children in small concurrent batches (the grain stays single-threaded); returns how many said yes.</summary>
