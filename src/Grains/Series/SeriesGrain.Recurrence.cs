@@ -72,6 +72,7 @@ public sealed partial class SeriesGrain
             created = await recurring.AddChildrenAsync(Id, state.Series.Version, plan.Through, now, batch);
             state.Series = state.Series with { GeneratedThrough = plan.Through };
             state.Touch(now);
+            RulesChanged();
         }
 
         return new InstancesResult(state.ToView(), created, await recurring.CountChildrenAsync(Id), state.Series.GeneratedThrough);
