@@ -1,4 +1,5 @@
 using System.Net;
+using EventSeries.Persistence.Queries;
 using EventSeries.Series;
 
 namespace EventSeries.Tests.Recurrence;
@@ -76,6 +77,29 @@ public sealed class RecurringSeriesApiTests(ApiFixture fixture)
         var log = await s.TransitionsAsync(children[1].Id);
         Assert.Equal([(null, SeriesLifecycle.Draft), (SeriesLifecycle.Draft, SeriesLifecycle.Scheduled)], log.Select(t => (t.From, t.To)));
         Assert.All(log, t => Assert.Equal(tenant.OwnerId, t.ActorUserId));
+    }
+
+    /// <summary>The list filtered by event and lifecycle pages by start; the parent (a draft template) is not among the scheduled.</summary>
+    [Fact]
+    public async Task SeriesList_ByEventAndLifecycle_PagesThroughTheInstancesInOrder()
+    {
+        using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
+        var s = await RecurringScenario.CreateAsync(client);
+        var parent = (await s.CreateRecurringAsync("FREQ=DAILY;COUNT=7", publish: true)).Parent;
+        var url = $"/api/series?eventId={s.Event.Id}&lifecycle=scheduled&pageSize=3";
+
+        var pages = new[]
+        {
+            await client.GetOkAsync<Page<SeriesSummary>>(url + "&page=1"),
+            await client.GetOkAsync<Page<SeriesSummary>>(url + "&page=2"),
+            await client.GetOkAsync<Page<SeriesSummary>>(url + "&page=3"),
+        };
+
+        Assert.All(pages, p => Assert.Equal(7, p.Total));
+        Assert.Equal(Enumerable.Range(1, 7), pages.SelectMany(p => p.Items).Select(i => i.SequenceNumber!.Value));
+        Assert.All(pages.SelectMany(p => p.Items), i => Assert.Equal(parent.Id, i.ParentSeriesId));
+        using var stranger = fixture.Host.Client((await fixture.NewTenantAsync("Elsewhere")).Token);
+        Assert.Empty((await stranger.GetOkAsync<Page<SeriesSummary>>(url + "&page=1")).Items);
     }
 
     [Fact]
