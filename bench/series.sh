@@ -8,7 +8,8 @@
 #   3. the same scans again, now with SERIES more series in the event and the lifecycle sweeper
 #      looking for due ones every 15 s,
 #   4. GET /api/series?eventId=..&lifecycle=scheduled&page=..&pageSize=50 (random pages) with wrk for
-#      LIST_SECONDS: p50/p99.
+#      LIST_SECONDS: p50/p99,
+#   5. PUT the parent with applyToChildren=true: an edit applied to all SERIES instances, timed.
 # Writes bench/results/series-summary.txt.
 #   bench/series.sh                                  # 10,000 series, 20,000 wristbands
 #   SERIES=2000 SCAN_SECONDS=10 LIST_SECONDS=10 bench/series.sh   # a quick run
@@ -87,6 +88,9 @@ ROWS=$(psql_ -c "SELECT count(*) FROM event_series WHERE event_id = '$EVENT' AND
 LOGGED=$(psql_ -c "SELECT count(*) FROM series_state_transitions t JOIN event_series s ON s.id = t.series_id WHERE s.parent_series_id IS NOT NULL")
 echo "   scheduled series in the event: $ROWS; children's transitions logged: $LOGGED"
 
+# Let PostgreSQL's own upkeep of the 30,000 new rows (autovacuum, checkpoint) finish first, so it is
+# not counted against the scans.
+psql_ -c "VACUUM ANALYZE" -c "CHECKPOINT" >/dev/null
 echo "== scans after: ${SCAN_SECONDS}s, $SERIES more (scheduled) series in the event, sweeper running"
 AFTER=$(scan warm "${SCAN_SECONDS}s"); echo "   $AFTER"
 
@@ -94,6 +98,15 @@ PAGES=$(( SERIES / 50 ))
 echo "== GET /api/series?eventId=..&lifecycle=scheduled&pageSize=50, random page of $PAGES, $LIST_CONNECTIONS connections, ${LIST_SECONDS}s"
 LIST=$(wrk -t2 -c"$LIST_CONNECTIONS" -d"${LIST_SECONDS}s" --timeout 10s -s bench/list.lua "$API" -- "$EVENT" scheduled "$PAGES" 50 "$TOKEN" 2>&1 | grep '^RESULT')
 echo "   $LIST"
+PARENT=$(jq -r .parent.id "$RESULTS/series-create.json")
+echo "== PUT /api/series/{parent}?applyToChildren=true: 20:00 Berlin time instead of 19:00 for all $SERIES instances (each child's own grain)"
+LATER=$(date -u -d 'tomorrow 19:00' +%Y-%m-%dT%H:%M:%SZ)
+LATER_END=$(date -u -d 'tomorrow 22:00' +%Y-%m-%dT%H:%M:%SZ)
+EDIT=$(jq -n --arg s "$LATER" --arg ends "$LATER_END" '{name: "Nightly", startsAt: $s, endsAt: $ends, capacity: 5000}')
+APPLY=$(curl -sS -o "$RESULTS/series-apply.json" -w '%{http_code} %{time_total}' --max-time 300 -X PUT "$API/api/series/$PARENT?applyToChildren=true" \
+  -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$EDIT" || echo "000 timeout")
+MOVED=$(psql_ -c "SELECT count(*) FROM event_series WHERE parent_series_id = '$PARENT' AND extract(hour FROM starts_at AT TIME ZONE 'Europe/Berlin') = 20")
+echo "   HTTP ${APPLY% *} in ${APPLY#* }s; instances at the new time: $MOVED"
 SWEEPS=$(grep -c "Lifecycle sweep" "$RESULTS/series-silo.log" || true)
 
 {
@@ -103,5 +116,6 @@ SWEEPS=$(grep -c "Lifecycle sweep" "$RESULTS/series-silo.log" || true)
   echo "scans after:       $(field "$AFTER" rate)/s  (p50 $(field "$AFTER" p50_ms) ms, p99 $(field "$AFTER" p99_ms) ms, errors $(field "$AFTER" errors))"
   echo "after / before:    $(awk -v a="$(field "$AFTER" rate)" -v b="$(field "$BEFORE" rate)" 'BEGIN { printf "%.2f", a / b }')"
   echo "list (page of 50): $LIST_CONNECTIONS connections, $(field "$LIST" rate) req/s, p50 $(field "$LIST" p50_ms) ms, p99 $(field "$LIST" p99_ms) ms, errors $(field "$LIST" errors)"
+  echo "apply to $SERIES:    HTTP ${APPLY% *} in ${APPLY#* } s ($MOVED instances moved)"
   echo "silo log lines about sweeps with work: $SWEEPS"
 } | tee "$RESULTS/series-summary.txt"
