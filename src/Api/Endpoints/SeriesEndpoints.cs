@@ -47,7 +47,14 @@ public static class SeriesEndpoints
         Guid seriesId, SeriesSpecRequest request, bool? applyToChildren, HttpContext http, IGrainFactory grains)
     {
         var series = grains.GetGrain<ISeriesGrain>(seriesId);
-        var updated = await series.UpdateAsync(http.Caller(), request.ToSpec());
+        var spec = request.ToSpec();
+        if (applyToChildren is true && (await series.GetAsync(http.Caller())).Recurrence is null)
+        {
+            // Refused before anything is written (whether a series is recurring never changes).
+            throw DomainException.Conflict("not_recurring", "applyToChildren applies to recurring parents only; this series has no instances.");
+        }
+
+        var updated = await series.UpdateAsync(http.Caller(), spec);
         if (applyToChildren is true)
         {
             await series.ApplyToChildrenAsync(http.Caller());
