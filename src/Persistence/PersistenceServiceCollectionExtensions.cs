@@ -1,6 +1,8 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Lifecycle;
 using EventSeries.Persistence.Queries;
+using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Stores;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<EventStore>();
         services.TryAddSingleton<WristbandStore>();
         services.TryAddSingleton<SeriesStore>();
+        services.TryAddSingleton<RecurringSeriesStore>();
+        services.TryAddSingleton<DueSeriesStore>();
         services.TryAddSingleton<ReadQueries>();
         services.TryAddSingleton<CheckinQueries>();
         services.TryAddSingleton<RulesStore>();

@@ -79,6 +79,9 @@ public sealed class TransitionRequest
     public SeriesLifecycle? To { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>With to=cancelled on a recurring parent: also cancel every instance that has not started.</summary>
+    public bool? Cascade { get; init; }
 }
 
 /// <summary>Body of POST /api/series/{id}/gates.</summary>

@@ -15,12 +15,13 @@ public static class SeriesEndpoints
             .WithSummary("Series of the caller's organizations by start time; filter by eventId, lifecycle, from/to (overlap), parentSeriesId; paged.");
         group.MapPost("/", CreateAsync).WithName("CreateSeries").WithSummary("Creates a draft series, optionally with gates and category limits.");
         group.MapGet("/{seriesId:guid}", GetAsync).WithName("GetSeries").WithSummary("One series with its gates and categories.");
-        group.MapPut("/{seriesId:guid}", UpdateAsync).WithName("UpdateSeries").WithSummary("Changes the schedule, window and capacity.");
+        group.MapPut("/{seriesId:guid}", UpdateAsync).WithName("UpdateSeries")
+            .WithSummary("Changes the schedule, window and capacity; on a recurring parent, applyToChildren=true also moves every instance that has not started to its occurrence of the new schedule.");
         group.MapDelete("/{seriesId:guid}", DeleteAsync).WithName("DeleteSeries").WithSummary("Deletes a draft or cancelled series.");
         group.MapGet("/{seriesId:guid}/transitions", ListTransitionsAsync).WithName("ListSeriesTransitions")
             .WithSummary("Every lifecycle transition, oldest first.");
         group.MapPost("/{seriesId:guid}/transitions", TransitionAsync).WithName("TransitionSeries")
-            .WithSummary("Moves the lifecycle (draft→scheduled→active→completed, or →cancelled); 409 for a move the state machine lacks.");
+            .WithSummary("Moves the lifecycle (draft→scheduled→active→completed, or →cancelled); 409 for a move the state machine lacks. On a recurring parent, to=cancelled with cascade=true also cancels every instance that has not started.");
         return app;
     }
 
@@ -42,8 +43,25 @@ public static class SeriesEndpoints
     public static async Task<Ok<SeriesView>> GetAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).GetAsync(http.Caller()));
 
-    public static async Task<Ok<SeriesView>> UpdateAsync(Guid seriesId, SeriesSpecRequest request, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).UpdateAsync(http.Caller(), request.ToSpec()));
+    public static async Task<Ok<SeriesView>> UpdateAsync(
+        Guid seriesId, SeriesSpecRequest request, bool? applyToChildren, HttpContext http, IGrainFactory grains)
+    {
+        var series = grains.GetGrain<ISeriesGrain>(seriesId);
+        var spec = request.ToSpec();
+        if (applyToChildren is true && (await series.GetAsync(http.Caller())).Recurrence is null)
+        {
+            // Refused before anything is written (whether a series is recurring never changes).
+            throw DomainException.Conflict("not_recurring", "applyToChildren applies to recurring parents only; this series has no instances.");
+        }
+
+        var updated = await series.UpdateAsync(http.Caller(), spec);
+        if (applyToChildren is true)
+        {
+            await series.ApplyToChildrenAsync(http.Caller());
+        }
+
+        return TypedResults.Ok(updated);
+    }
 
     public static async Task<NoContent> DeleteAsync(Guid seriesId, HttpContext http, IGrainFactory grains)
     {
@@ -56,7 +74,20 @@ public static class SeriesEndpoints
 
     public static async Task<Created<SeriesTransition>> TransitionAsync(Guid seriesId, TransitionRequest request, HttpContext http, IGrainFactory grains)
     {
-        var logged = await grains.GetGrain<ISeriesGrain>(seriesId).TransitionAsync(http.Caller(), Required.Value(request.To, "to"), request.Reason);
+        var series = grains.GetGrain<ISeriesGrain>(seriesId);
+        var to = Required.Value(request.To, "to");
+        if (request.Cascade is not true)
+        {
+            return TypedResults.Created($"/api/series/{seriesId}/transitions", await series.TransitionAsync(http.Caller(), to, request.Reason));
+        }
+
+        if (to != SeriesLifecycle.Cancelled)
+        {
+            throw DomainException.Invalid("cascade", "Only a cancellation cascades to the instances of a recurring series.");
+        }
+
+        await series.CancelWithChildrenAsync(http.Caller(), request.Reason);
+        var logged = (await series.GetTransitionsAsync(http.Caller())).Last(t => t.To == SeriesLifecycle.Cancelled);
         return TypedResults.Created($"/api/series/{seriesId}/transitions", logged);
     }
 }

@@ -77,6 +77,7 @@ public static class ApiHostingExtensions
         api.MapGateEndpoints();
         api.MapWristbandEndpoints();
         api.MapSeriesEndpoints();
+        api.MapRecurringSeriesEndpoints();
         api.MapSeriesAssignmentEndpoints();
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();

@@ -56,4 +56,40 @@ public interface ISeriesGrain : IGrainWithGuidKey
     /// <summary>Removes one wristband from the series.</summary>
     [Alias("unassign-wristband")]
     Task UnassignWristbandAsync(Caller caller, Guid wristbandId);
+
+    /// <summary>
+    /// Creates this series as a recurring parent (a template that is never scheduled itself) and, in
+    /// the same transaction, its first children: one per occurrence of the rule, with copies of its
+    /// gates and category limits.
+    /// </summary>
+    [Alias("create-recurring")]
+    Task<InstancesResult> CreateRecurringAsync(Caller caller, NewRecurringSeries series);
+
+    /// <summary>Continues a recurring parent's sequence up to the requested reach; occurrences already generated are skipped.</summary>
+    [Alias("generate-instances")]
+    Task<InstancesResult> GenerateInstancesAsync(Caller caller, InstanceRequest request);
+
+    /// <summary>Applies the parent's current schedule to every child that has not started (draft or scheduled), each at its own occurrence of the rule.</summary>
+    [Alias("apply-to-children")]
+    Task<ChildrenResult> ApplyToChildrenAsync(Caller caller);
+
+    /// <summary>Cancels a recurring parent (if it is not yet) and every child that has not started, each logging its own transition.</summary>
+    [Alias("cancel-with-children")]
+    Task<ChildrenResult> CancelWithChildrenAsync(Caller caller, string? reason);
+
+    /// <summary>Takes the schedule its parent computed for it, unless this child has started or ended (then false).</summary>
+    [Alias("apply-parent-spec")]
+    Task<bool> ApplyParentSpecAsync(Caller caller, SeriesSpec spec);
+
+    /// <summary>Cancels this child with its parent, unless it has started or ended (then false).</summary>
+    [Alias("cancel-with-parent")]
+    Task<bool> CancelWithParentAsync(Caller caller, string? reason);
+
+    /// <summary>
+    /// Moves the lifecycle on by the domain clock: scheduled becomes active once the check-in window
+    /// has opened, active becomes completed once it has closed (both if both are past). Each step is
+    /// logged with actor <c>system</c>. Does nothing otherwise; returns the lifecycle after it.
+    /// </summary>
+    [Alias("advance-lifecycle")]
+    Task<SeriesLifecycle?> AdvanceLifecycleAsync();
 }

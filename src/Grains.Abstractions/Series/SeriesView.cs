@@ -1,6 +1,6 @@
 namespace EventSeries.Series;
 
-/// <summary>A series as the API shows it.</summary>
+/// <summary>A series as the API shows it. <see cref="Recurrence"/> is set on a recurring parent only.</summary>
 [GenerateSerializer, Immutable, Alias("es.series.view")]
 public sealed record class SeriesView(
     [property: Id(0)] Guid Id,
@@ -23,4 +23,5 @@ public sealed record class SeriesView(
     [property: Id(17)] int Version,
     [property: Id(18)] DateTimeOffset CreatedAt,
     [property: Id(19)] DateTimeOffset UpdatedAt,
-    [property: Id(20)] ReentryPolicy Reentry);
+    [property: Id(20)] ReentryPolicy Reentry,
+    [property: Id(21)] RecurrenceSpec? Recurrence = null);

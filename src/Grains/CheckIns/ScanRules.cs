@@ -30,16 +30,19 @@ public static class ScanRules
     public static (ImmutableArray<SeriesRules> Candidates, ScanDecision? Denial) SelectSeries(
         EventRules rules, IReadOnlySet<Guid> assigned, DateTimeOffset now)
     {
-        var open = rules.Series.Where(s => s.Lifecycle == SeriesLifecycle.Active && s.InWindow(now)).ToList();
+        var open = rules.ActiveSeries.Where(s => s.InWindow(now)).ToList();
         var mine = open.Where(s => assigned.Contains(s.Id)).ToImmutableArray();
         if (!mine.IsEmpty)
         {
             return (mine, null);
         }
 
-        var upcoming = rules.Series
-            .Where(s => assigned.Contains(s.Id) && s.Lifecycle is SeriesLifecycle.Scheduled or SeriesLifecycle.Active && now < s.OpensAt)
-            .MinBy(s => s.OpensAt);
+        // Only the wristband's own series can be upcoming for it: look those up rather than walk all.
+        var upcoming = assigned
+            .Select(id => rules.SeriesById.GetValueOrDefault(id))
+            .OfType<SeriesRules>()
+            .Where(s => s.Lifecycle is SeriesLifecycle.Scheduled or SeriesLifecycle.Active && now < s.OpensAt)
+            .MinBy(s => (s.OpensAt, s.StartsAt, s.Id));
         if (upcoming is not null)
         {
             return ([], TooEarly(upcoming, rules.TimeZone));

@@ -1,9 +1,11 @@
 using EventSeries.Grains.CheckIns;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
+using EventSeries.Grains.Lifecycle;
 using EventSeries.Persistence.CheckIns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
 
 namespace EventSeries.Grains.Hosting;
 
@@ -12,7 +14,8 @@ public static class GrainServiceCollectionExtensions
 {
     /// <summary>
     /// The check-in path's per-silo parts: the rules cache and its change listener, the batched
-    /// activation loader, the group-commit log writer and the scan-stream publisher.
+    /// activation loader, the group-commit log writer and the scan-stream publisher; and the
+    /// lifecycle sweeper that moves series on when their check-in windows open and close.
     /// </summary>
     public static IServiceCollection AddEventSeriesGrainServices(this IServiceCollection services)
     {
@@ -23,6 +26,9 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<CheckinLogWriter>();
         services.TryAddSingleton<ScanEventPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanEventPublisher>());
+        services.AddOptions<LifecycleOptions>().BindConfiguration("Lifecycle");
+        services.TryAddSingleton<LifecycleSweeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LifecycleSweeper>());
         return services;
     }
 }

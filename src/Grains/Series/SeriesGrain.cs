@@ -2,6 +2,7 @@ using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Audit;
+using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 using Orleans.Runtime;
@@ -11,9 +12,11 @@ namespace EventSeries.Grains.Series;
 /// <summary>
 /// One series. Loads its rows on activation, validates every command against memory, writes the
 /// change in one transaction, and only then updates memory: a failed write changes nothing.
+/// Recurring parents (<c>SeriesGrain.Recurrence.cs</c>) and the automatic lifecycle
+/// (<c>SeriesGrain.Lifecycle.cs</c>) are in the other parts of this class.
 /// </summary>
 [GrainType("series")]
-public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
+public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -45,15 +48,10 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var now = time.Now();
         var record = new SeriesRecord(
             Id, organizationId, series.EventId, series.Spec, SeriesLifecycle.Draft, null, null, 1, caller.UserId, now, now);
-        var state = new SeriesState(new SeriesSnapshot(
-            record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
-            ImmutableDictionary<string, int>.Empty, []));
         var created = await store.InsertAsync(record, gateIds, limits, new TransitionActor(caller.UserId, caller.DisplayName, "created"),
-            Audit(caller, record.OrganizationId, now, "series.create", null, state.ToView()));
-        state.Transitions.Add(created);
-        _state = state;
-        RulesChanged();
-        return _state.ToView();
+            Audit(caller, record.OrganizationId, now, "series.create", null, SeriesAuditView(record, gateIds, limits)));
+        Created(record, gateIds, limits, created);
+        return _state!.ToView();
     }
 
     public Task<SeriesView> GetAsync(Caller caller) => Task.FromResult(Visible(caller, Permission.View).ToView());
@@ -63,11 +61,7 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         var state = Visible(caller, Permission.EditSeries);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
         SeriesValidation.EnsureValid(spec);
-        var now = time.Now();
-        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now, Audit(caller, state, now, "series.update", state.Series.Spec, spec));
-        state.Series = state.Series with { Spec = spec };
-        state.Touch(now);
-        RulesChanged();
+        await UpdateSpecAsync(caller, state, spec);
         return state.ToView();
     }
 
@@ -89,16 +83,14 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
             throw DomainException.Invalid("reason", "At most 1000 characters.");
         }
 
-        var from = state.Series.Lifecycle;
-        SeriesLifecycleRules.EnsureCanTransition(from, to);
-        var now = time.Now();
-        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, new TransitionActor(caller.UserId, caller.DisplayName, reason),
-            Audit(caller, state, now, "series.transition", new { lifecycle = from }, new { lifecycle = to, reason }));
-        state.Series = state.Series with { Lifecycle = to };
-        state.Touch(now);
-        state.Transitions.Add(logged);
-        RulesChanged();
-        return logged;
+        if (state.Series.IsRecurring && to != SeriesLifecycle.Cancelled)
+        {
+            throw DomainException.Conflict(
+                "recurring_parent",
+                "A recurring parent is the template of its instances and is never scheduled itself: publish its instances (publish: true) or cancel it.");
+        }
+
+        return await TransitionAsync(state, to, new TransitionActor(caller.UserId, caller.DisplayName, reason));
     }
 
     public Task<ImmutableArray<SeriesTransition>> GetTransitionsAsync(Caller caller) =>
@@ -209,6 +201,44 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
         await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
     }
 
+    /// <summary>Moves the lifecycle if the state machine allows it, logging who did it; memory follows the committed write.</summary>
+    private async Task<SeriesTransition> TransitionAsync(SeriesState state, SeriesLifecycle to, TransitionActor actor)
+    {
+        var from = state.Series.Lifecycle;
+        SeriesLifecycleRules.EnsureCanTransition(from, to);
+        var now = time.Now();
+
+        // The audit actor is the transition's: a person, or "system" for the automatic lifecycle.
+        var audit = new AuditEntry(
+            state.Series.OrganizationId, now, actor.UserId, actor.Name, "series.transition", "series", Id.ToString(),
+            new { lifecycle = from }, new { lifecycle = to, reason = actor.Reason });
+        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, actor, audit);
+        state.Series = state.Series with { Lifecycle = to };
+        state.Touch(now);
+        state.Transitions.Add(logged);
+        RulesChanged();
+        return logged;
+    }
+
+    /// <summary>Stores a new (validated) schedule.</summary>
+    private async Task UpdateSpecAsync(Caller caller, SeriesState state, SeriesSpec spec)
+    {
+        var now = time.Now();
+        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now, Audit(caller, state, now, "series.update", state.Series.Spec, spec));
+        state.Series = state.Series with { Spec = spec };
+        state.Touch(now);
+        RulesChanged();
+    }
+
+    /// <summary>Takes a freshly inserted series into memory.</summary>
+    private void Created(SeriesRecord record, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, SeriesTransition created)
+    {
+        _state = new SeriesState(new SeriesSnapshot(
+            record, gateIds, limits.ToImmutableDictionary(l => l.Category, l => l.MaxWristbands),
+            ImmutableDictionary<string, int>.Empty, [created]));
+        RulesChanged();
+    }
+
     /// <summary>
     /// Drops this silo's cached scan rules of the event at once; the notification sent with the
     /// write does the same on every other silo moments later.
@@ -220,6 +250,10 @@ public sealed class SeriesGrain(SeriesStore store, EventRulesCache rules, Domain
             rules.Invalidate(_state.Series.EventId);
         }
     }
+
+    /// <summary>What the audit trail keeps of a new series (not its wristbands).</summary>
+    private static object SeriesAuditView(SeriesRecord record, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits) =>
+        new { record.Spec, record.EventId, record.Lifecycle, record.IsRecurring, record.RecurrencePattern, gateIds, limits };
 
     private AuditEntry Audit(Caller caller, SeriesState state, DateTimeOffset now, string action, object? before, object? after) =>
         Audit(caller, state.Series.OrganizationId, now, action, before, after);

@@ -1,3 +1,4 @@
+using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 
@@ -19,6 +20,11 @@ internal sealed class SeriesState(SeriesSnapshot snapshot)
 
     public List<SeriesTransition> Transitions { get; } = [.. snapshot.Transitions];
 
+    /// <summary>A recurring parent's rule (it never changes once created), else null.</summary>
+    public RecurrenceSpec? Recurrence { get; } = snapshot.Series is { IsRecurring: true, RecurrencePattern: { } pattern, RecurrenceTimeZone: { } zone }
+        ? RecurrenceRules.FromPattern(pattern, zone)
+        : null;
+
     /// <summary>Records a committed write: the row's version moved on by one.</summary>
     public void Touch(DateTimeOffset now) => Series = Series with { Version = Series.Version + 1, UpdatedAt = now };
 
@@ -35,6 +41,6 @@ internal sealed class SeriesState(SeriesSnapshot snapshot)
             s.Id, s.OrganizationId, s.EventId, s.Spec.Name, s.Spec.Description, s.Spec.StartsAt, s.Spec.EndsAt, s.Spec.Window,
             s.Spec.Window.OpensAt(s.Spec.StartsAt), s.Spec.Window.ClosesAt(s.Spec.StartsAt, s.Spec.EndsAt), s.Spec.Capacity,
             s.Lifecycle, [.. GateIds], Categories(), Assigned.Values.Sum(), s.ParentSeriesId, s.SequenceNumber, s.Version,
-            s.CreatedAt, s.UpdatedAt, s.Spec.Reentry);
+            s.CreatedAt, s.UpdatedAt, s.Spec.Reentry, Recurrence);
     }
 }

@@ -5,7 +5,7 @@ namespace EventSeries.Persistence.Queries;
 /// <summary>Filters for listing series: by event, lifecycle, and a time range the series overlaps.</summary>
 public sealed record SeriesFilter(Guid? EventId, SeriesLifecycle? Lifecycle, DateTimeOffset? From, DateTimeOffset? To, Guid? ParentSeriesId);
 
-/// <summary>A series in a list.</summary>
+/// <summary>A series in a list; <see cref="IsRecurring"/> marks a recurring parent (its instances have <see cref="ParentSeriesId"/>).</summary>
 public sealed record SeriesSummary(
     Guid Id,
     Guid OrganizationId,
@@ -18,7 +18,8 @@ public sealed record SeriesSummary(
     int? Capacity,
     SeriesLifecycle Lifecycle,
     Guid? ParentSeriesId,
-    int? SequenceNumber);
+    int? SequenceNumber,
+    bool IsRecurring);
 
 /// <summary>A wristband assigned to a series.</summary>
 public sealed record AssignedWristband(Guid WristbandId, string NfcId, string Category, string Status, DateTimeOffset AssignedAt);

@@ -16,6 +16,12 @@ public sealed record EventRules(
 {
     /// <summary>Series by id.</summary>
     public ImmutableDictionary<Guid, SeriesRules> SeriesById { get; } = Series.ToImmutableDictionary(s => s.Id);
+
+    /// <summary>
+    /// The active series, by start: the only ones a scan can enter, kept apart so a scan does not
+    /// walk an event's thousands of scheduled or past (e.g. recurring) series.
+    /// </summary>
+    public ImmutableArray<SeriesRules> ActiveSeries { get; } = [.. Series.Where(s => s.Lifecycle == SeriesLifecycle.Active)];
 }
 
 /// <summary>A gate as scans see it.</summary>

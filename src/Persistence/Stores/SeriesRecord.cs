@@ -2,7 +2,10 @@ using EventSeries.Series;
 
 namespace EventSeries.Persistence.Stores;
 
-/// <summary>The event_series row of one series.</summary>
+/// <summary>
+/// The event_series row of one series. A recurring parent carries its rule (RFC 5545 lines), the
+/// rule's IANA zone and how far its sequence has been generated.
+/// </summary>
 public sealed record SeriesRecord(
     Guid Id,
     Guid OrganizationId,
@@ -14,7 +17,11 @@ public sealed record SeriesRecord(
     int Version,
     Guid? CreatedBy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    bool IsRecurring = false,
+    string? RecurrencePattern = null,
+    string? RecurrenceTimeZone = null,
+    int GeneratedThrough = 0);
 
 /// <summary>Everything a series grain loads on activation.</summary>
 public sealed record SeriesSnapshot(

@@ -10,7 +10,9 @@ internal sealed class SeriesRow
         id, organization_id AS OrganizationId, event_id AS EventId, name, description, starts_at AS StartsAt, ends_at AS EndsAt,
         checkin_opens_minutes_before AS OpensMinutesBefore, checkin_closes_minutes_after AS ClosesMinutesAfter, capacity,
         lifecycle_status AS Lifecycle, parent_series_id AS ParentSeriesId, sequence_number AS SequenceNumber, version,
-        created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, reentry_policy AS Reentry
+        created_by AS CreatedBy, created_at AS CreatedAt, updated_at AS UpdatedAt, reentry_policy AS Reentry,
+        is_recurring AS IsRecurring, recurrence_pattern AS RecurrencePattern, recurrence_time_zone AS RecurrenceTimeZone,
+        recurrence_generated_through AS GeneratedThrough
         """;
 
     public Guid Id { get; set; }
@@ -49,6 +51,14 @@ internal sealed class SeriesRow
 
     public string Reentry { get; set; } = "reentry";
 
+    public bool IsRecurring { get; set; }
+
+    public string? RecurrencePattern { get; set; }
+
+    public string? RecurrenceTimeZone { get; set; }
+
+    public int GeneratedThrough { get; set; }
+
     public SeriesRecord ToRecord() => new(
         Id,
         OrganizationId,
@@ -61,7 +71,11 @@ internal sealed class SeriesRow
         Version,
         CreatedBy,
         DbText.Utc(CreatedAt),
-        DbText.Utc(UpdatedAt));
+        DbText.Utc(UpdatedAt),
+        IsRecurring,
+        RecurrencePattern,
+        RecurrenceTimeZone,
+        GeneratedThrough);
 }
 
 /// <summary>A series_state_transitions row as Dapper reads it.</summary>

@@ -41,8 +41,13 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             [.. transitions.Select(t => t.ToView())]);
     }
 
-    /// <summary>Inserts a new series with its gates, limits and its first (creation) transition.</summary>
-    public async Task<SeriesTransition> InsertAsync(SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor, AuditEntry audit)
+    /// <summary>
+    /// Inserts a new series with its gates, limits, its first (creation) transition and its audit
+    /// entry; <paramref name="alsoInTransaction"/> (a recurring parent's first children) commits with it.
+    /// </summary>
+    public async Task<SeriesTransition> InsertAsync(
+        SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor, AuditEntry audit,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -51,9 +56,11 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             """
             INSERT INTO event_series (id, organization_id, event_id, name, description, starts_at, ends_at,
                 checkin_opens_minutes_before, checkin_closes_minutes_after, capacity, lifecycle_status,
-                parent_series_id, sequence_number, version, created_by, created_at, updated_at, reentry_policy)
+                parent_series_id, sequence_number, version, created_by, created_at, updated_at, reentry_policy,
+                is_recurring, recurrence_pattern, recurrence_time_zone, recurrence_generated_through)
             VALUES (@Id, @OrganizationId, @EventId, @name, @description, @startsAt, @endsAt, @opens, @closes, @capacity,
-                @lifecycle, @ParentSeriesId, @SequenceNumber, @Version, @CreatedBy, @createdAt, @createdAt, @reentry)
+                @lifecycle, @ParentSeriesId, @SequenceNumber, @Version, @CreatedBy, @createdAt, @createdAt, @reentry,
+                @IsRecurring, @RecurrencePattern, @RecurrenceTimeZone, @GeneratedThrough)
             """,
             new
             {
@@ -62,12 +69,18 @@ public sealed class SeriesStore(NpgsqlDataSource db)
                 opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, capacity = spec.Capacity,
                 lifecycle = series.Lifecycle.ToDb(), series.ParentSeriesId, series.SequenceNumber, series.Version, series.CreatedBy,
                 createdAt = series.CreatedAt.UtcDateTime, reentry = spec.Reentry.ToDb(),
+                series.IsRecurring, series.RecurrencePattern, series.RecurrenceTimeZone, series.GeneratedThrough,
             },
             tx);
         await InsertGatesAsync(connection, tx, series.Id, gateIds, series.CreatedAt);
         await UpsertLimitsAsync(connection, tx, series.Id, limits);
         var transition = await InsertTransitionAsync(connection, tx, series.Id, null, series.Lifecycle, series.CreatedAt, actor);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(connection, tx);
+        }
+
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, series.EventId);
         await tx.CommitAsync();
         return transition;

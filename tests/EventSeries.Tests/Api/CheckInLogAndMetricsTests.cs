@@ -14,9 +14,9 @@ public sealed class CheckInLogAndMetricsTests(ApiFixture fixture)
         using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
         var g = await GateScenario.CreateAsync(client, fixture.Clock.GetUtcNow(), general: 2, vip: 1);
         await g.ScanAsync(g.Wristbands[0].NfcId);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
         await g.ScanAsync(g.Wristbands[0].NfcId);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
         await g.ScanAsync(g.Wristbands[2].NfcId, g.Vip);
 
         var all = await client.GetOkAsync<Page<CheckinLogEntry>>($"/api/series/{g.Series.Id}/checkins");

@@ -60,7 +60,7 @@ public sealed class MembersAndTokensTests(ApiFixture fixture)
         using var client = fixture.Host.Client(issued.Secret);
         await client.GetOkAsync<List<OrganizationView>>("/api/organizations");
 
-        fixture.Clock.Advance(TimeSpan.FromHours(1));
+        await fixture.AdvanceAsync(TimeSpan.FromHours(1));
         await ApiClient.ProblemAsync(await client.GetAsync("/api/organizations"), HttpStatusCode.Unauthorized);
     }
 }

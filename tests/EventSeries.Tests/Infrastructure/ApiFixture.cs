@@ -13,6 +13,9 @@ public sealed class ApiFixture(PostgresServer postgres) : IAsyncLifetime
     /// <summary>The host's domain clock. Tests in this collection run one after another and only move it forward.</summary>
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock => Host.Clock;
 
+    /// <summary>Moves the clock and waits for the lifecycle sweep it may trigger (see <see cref="ApiHost.AdvanceAsync"/>).</summary>
+    public Task AdvanceAsync(TimeSpan by) => Host.AdvanceAsync(by);
+
     public async ValueTask InitializeAsync() => Host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync());
 
     /// <summary>A new organization with its owner's token.</summary>

@@ -1,3 +1,4 @@
+using EventSeries.Grains.Lifecycle;
 using EventSeries.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -91,6 +92,19 @@ public sealed class ApiHost : IAsyncDisposable
         await StopAsync();
         await StartAsync();
     }
+
+    /// <summary>
+    /// Moves the domain clock and waits for the lifecycle sweep that may be due, so no automatic
+    /// transition lands behind the next assertion (or in the next test's database fingerprint).
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Clock.Advance(by);
+        await SweepAsync();
+    }
+
+    /// <summary>Runs one lifecycle sweep now and waits for it (and for one already running); returns how many series it asked.</summary>
+    public Task<int> SweepAsync() => Host.App.Services.GetRequiredService<LifecycleSweeper>().SweepAsync(TestContext.Current.CancellationToken);
 
     /// <summary>An HTTP client for this host, authenticated with <paramref name="token"/> (or anonymous).</summary>
     public ApiClient Client(string? token = null) => new(new HttpClient { BaseAddress = BaseAddress }, token);

@@ -25,7 +25,7 @@ public sealed class AuthenticationThrottleTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await device.PostAsync(scans, new { nfcId = gates.Wristbands[0].NfcId, gateId = gates.Main.Id })).StatusCode);
 
         // Start a fresh window, so failures of earlier tests from this address do not count.
-        fixture.Clock.Advance(AuthenticationThrottle.Window);
+        await fixture.AdvanceAsync(AuthenticationThrottle.Window);
         for (var i = 0; i < AuthenticationThrottle.MaxFailures; i++)
         {
             using var guesser = fixture.Host.Client($"es_guess{i:D4}");
@@ -49,7 +49,7 @@ public sealed class AuthenticationThrottleTests(ApiFixture fixture)
             Assert.True(verdict.Allowed);
         }
 
-        fixture.Clock.Advance(TimeSpan.FromSeconds(retryAfter));
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(retryAfter));
         await ApiClient.ProblemAsync(await blocked.GetAsync("/api/organizations"), HttpStatusCode.Unauthorized);
         Assert.Equal(HttpStatusCode.OK, (await lucky.GetAsync("/api/organizations")).StatusCode);
     }

@@ -49,6 +49,12 @@ public static class HostileRequests
                 checkInWindow = new { opensMinutesBeforeStart = 60, closesMinutesAfterStart = 120 }, gateIds = new[] { w.Main.Id },
                 categoryLimits = new[] { new { category = "vip", maxWristbands = 2 } },
             })),
+            (HttpMethod.Post, "/api/series/recurring", Json(new
+            {
+                eventId = w.Event.Id, name = "Fuzz weekly", startsAt = w.Draft.StartsAt, endsAt = w.Draft.EndsAt, instances = 3, publish = true,
+                recurrence = new { rule = "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=6", exceptionDates = new[] { "2027-01-04" }, timeZone = "Europe/Berlin" },
+            })),
+            (HttpMethod.Post, $"/api/series/recurring/{w.RecurringParent}/instances", Json(new { instances = 4, until = w.Draft.EndsAt, publish = false })),
             (HttpMethod.Put, $"/api/series/{w.Draft.Id}", Json(new { name = "Day 2", startsAt = w.Draft.StartsAt, endsAt = w.Draft.EndsAt, capacity = 5 })),
             (HttpMethod.Post, $"/api/series/{w.Draft.Id}/transitions", Json(new { to = "scheduled", reason = "fuzz" })),
             (HttpMethod.Post, $"/api/series/{w.Draft.Id}/gates", Json(new { gateIds = new[] { w.Side.Id, w.Side.Id } })),

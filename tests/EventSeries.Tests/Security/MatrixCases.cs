@@ -80,6 +80,11 @@ public static class MatrixCases
         ["DELETE /api/devices/{deviceId}"] = Write(w => new(Delete, $"/api/devices/{w.Device.Device.Id}"), dirties: true),
         ["GET /api/series"] = Read(_ => "/api/series"),
         ["POST /api/series"] = Write(w => new(Post, "/api/series", new { eventId = w.Event.Id, name = "Day 3", startsAt = w.Draft.StartsAt.AddDays(1), endsAt = w.Draft.EndsAt.AddDays(1) })),
+        ["POST /api/series/recurring"] = Write(w => new(Post, "/api/series/recurring", new
+        {
+            eventId = w.Event.Id, name = "Weekly too", startsAt = w.Draft.StartsAt, endsAt = w.Draft.EndsAt, recurrence = new { rule = "FREQ=DAILY;COUNT=2" },
+        })),
+        ["POST /api/series/recurring/{parentId}/instances"] = Write(w => new(Post, $"/api/series/recurring/{w.RecurringParent}/instances", new { instances = 3 })),
         ["GET /api/series/{seriesId}"] = Read(w => $"/api/series/{w.Active.Id}"),
         ["PUT /api/series/{seriesId}"] = Write(w => new(Put, $"/api/series/{w.Draft.Id}", new { name = "Day 2 (late)", startsAt = w.Draft.StartsAt.AddHours(1), endsAt = w.Draft.EndsAt.AddHours(1) }), dirties: true),
         ["DELETE /api/series/{seriesId}"] = Write(w => new(Delete, $"/api/series/{w.Draft.Id}"), dirties: true),

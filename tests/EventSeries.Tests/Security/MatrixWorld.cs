@@ -16,7 +16,8 @@ namespace EventSeries.Tests.Security;
 /// </summary>
 public sealed record MatrixWorld(
     Guid OrganizationId, EventView Event, EventView EmptyEvent, GateView Main, GateView Side, WristbandView Holder, WristbandView Spare,
-    WristbandView Unassigned, SeriesView Active, SeriesView Draft, ScanVerdict OwnersEntry, IssuedDevice Device, MemberView Target, TokenView TargetToken)
+    WristbandView Unassigned, SeriesView Active, SeriesView Draft, Guid RecurringParent, ScanVerdict OwnersEntry, IssuedDevice Device, MemberView Target,
+    TokenView TargetToken)
 {
     public static async Task<MatrixWorld> CreateAsync(ApiClient owner, Guid organizationId, DateTimeOffset now)
     {
@@ -51,11 +52,17 @@ public sealed record MatrixWorld(
             eventId = ev.Id, name = "Day 2", startsAt = start.AddDays(1), endsAt = start.AddDays(1).AddHours(6), gateIds = new[] { main.Id, side.Id },
         });
         await owner.PostOkAsync<AssignmentResult>($"/api/series/{draft.Id}/wristbands/bulk", new { wristbandIds = new[] { wristbands[1].Id } }, HttpStatusCode.OK);
+        var weekly = await owner.PostOkAsync<System.Text.Json.JsonElement>("/api/series/recurring", new
+        {
+            eventId = ev.Id, name = "Weekly", startsAt = start.AddDays(7), endsAt = start.AddDays(7).AddHours(3), recurrence = new { rule = "FREQ=WEEKLY;COUNT=10" }, instances = 1,
+        });
         var entry = await owner.PostOkAsync<ScanVerdict>($"/api/events/{ev.Id}/scans", new { nfcId = wristbands[0].NfcId, gateId = main.Id }, HttpStatusCode.OK);
         Assert.True(entry.Allowed, entry.Reason);
         var device = await owner.PostOkAsync<IssuedDevice>($"/api/events/{ev.Id}/devices", new { name = "Handheld 1" });
         var target = await owner.PostOkAsync<MemberView>($"/api/organizations/{organizationId}/members", new { displayName = "Tara Target", role = "member" });
         var token = await owner.PostOkAsync<IssuedToken>($"/api/organizations/{organizationId}/members/{target.UserId}/tokens", new { name = "target's" });
-        return new MatrixWorld(organizationId, ev, empty, main, side, wristbands[0], wristbands[1], wristbands[2], active, draft, entry, device, target, token.Token);
+        return new MatrixWorld(
+            organizationId, ev, empty, main, side, wristbands[0], wristbands[1], wristbands[2], active, draft,
+            weekly.GetProperty("parent").GetProperty("id").GetGuid(), entry, device, target, token.Token);
     }
 }

@@ -1,0 +1,141 @@
+using EventSeries.Persistence.Lifecycle;
+using EventSeries.Series;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Lifecycle;
+
+/// <summary>
+/// Moves lifecycles on without anyone calling the API: when its silo becomes active (catching up
+/// on whatever fell due while the cluster was down) and then every <see cref="LifecycleOptions.SweepPeriod"/>
+/// of the domain clock, it reads the due series from PostgreSQL and asks each one's grain to
+/// advance. The schedule is the rows themselves, so nothing needs re-registering after a restart;
+/// the grain decides by the domain clock and is the single writer, so a repeated ask is harmless.
+/// </summary>
+public sealed partial class LifecycleSweeper(
+    DueSeriesStore store, IGrainFactory grains, DomainTime time, IOptions<LifecycleOptions> options, ILogger<LifecycleSweeper> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(LifecycleSweeper), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    /// <summary>
+    /// One sweep now: every series due by the domain clock is asked to advance. Waits for a sweep
+    /// already running here or on another silo. Returns how many series were asked.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await using var sweepLock = await store.LockSweepAsync(cancellationToken);
+            var now = time.Now();
+            var asked = 0;
+            DueSeries? after = null;
+            while (true)
+            {
+                var due = await DueSeriesStore.FindDueAsync(sweepLock.Connection, now, after, options.Value.BatchSize, cancellationToken);
+                foreach (var batch in due.Chunk(Math.Max(1, options.Value.Parallelism)))
+                {
+                    await Task.WhenAll(batch.Select(AdvanceAsync));
+                }
+
+                asked += due.Count;
+                if (due.Count < options.Value.BatchSize)
+                {
+                    return asked;
+                }
+
+                after = due[^1];
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _oneAtATime.Dispose();
+    }
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = RunAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        // The domain clock drives the period, so tests move it instead of waiting.
+        using var timer = new PeriodicTimer(options.Value.SweepPeriod, time.Provider);
+        do
+        {
+            try
+            {
+                var asked = await SweepAsync(stoppingToken);
+                if (asked > 0)
+                {
+                    LogSwept(logger, asked);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
+        while (await WaitForTickAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task AdvanceAsync(DueSeries series)
+    {
+        try
+        {
+            await grains.GetGrain<ISeriesGrain>(series.Id).AdvanceLifecycleAsync();
+        }
+        catch (Exception e)
+        {
+            // One series failing (a database hiccup, a stale activation) must not stop the others; it
+            // stays due and the next sweep asks again.
+            LogAdvanceFailed(logger, e, series.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle sweep asked {Count} due series to advance.")]
+    private static partial void LogSwept(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle sweep failed; the next one retries.")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series {SeriesId} could not advance its lifecycle; the next sweep retries.")]
+    private static partial void LogAdvanceFailed(ILogger logger, Exception exception, Guid seriesId);
+}
