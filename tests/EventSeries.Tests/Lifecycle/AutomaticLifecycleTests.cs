@@ -43,6 +43,11 @@ public sealed class AutomaticLifecycleTests(PostgresServer postgres)
         var log = await s.TransitionsAsync(series.Id);
         Assert.Equal(series.CheckInOpensAt, log[2].At);
         Assert.Equal(series.CheckInClosesAt, log[3].At);
+
+        // The audit trail has both automatic steps, by "system" and no user.
+        Assert.Equal(2, await Db.CountAsync(host.ConnectionString,
+            "SELECT count(*) FROM audit_log WHERE target_id = @id AND action = 'series.transition' AND actor = 'system' AND actor_user_id IS NULL",
+            ("id", series.Id.ToString())));
     }
 
     [Fact]
