@@ -46,7 +46,7 @@ echo "== fresh PostgreSQL on port $PG_PORT (durable: fsync on, synchronous_commi
 rm -rf "$DATA" && mkdir -p "$DATA/pg" && [ "$(id -u)" != 0 ] || chown -R postgres:postgres "$DATA"
 as_pg "$BIN/initdb" -D "$DATA/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
 as_pg "$BIN/pg_ctl" start -D "$DATA/pg" -w -l "$DATA/pg/postgres.log" \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DATA/pg -c max_connections=300 -c shared_buffers=1GB -c synchronous_commit=on" >/dev/null
+  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DATA/pg -c max_connections=300 -c shared_buffers=1GB -c synchronous_commit=on ${PG_OPTIONS:-}" >/dev/null
 export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_bench;Maximum Pool Size=200"
 psql_() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_bench -v ON_ERROR_STOP=1 -qAt "$@"; }
 

@@ -18,12 +18,13 @@ public static class AuthPolicies
 
     public static void Configure(AuthorizationOptions options)
     {
-        options.DefaultPolicy = new AuthorizationPolicyBuilder(TokenAuthenticationHandler.SchemeName)
+        // No schemes named here: the authentication middleware has already run the default scheme,
+        // and a policy that names one makes every request authenticate a second time.
+        options.DefaultPolicy = new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .RequireClaim(TokenAuthenticationHandler.KindClaim, UserKind)
             .Build();
         options.AddPolicy(PersonOrScanner, p => p
-            .AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
             .RequireClaim(TokenAuthenticationHandler.KindClaim, UserKind, DeviceKind));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -25,6 +26,10 @@ public sealed class TokenAuthenticationHandler(
     public const string KindClaim = "es:kind";
 
     private static readonly object RetryAfterKey = new();
+
+    // One principal per cached caller (the cache hands out the same Caller for a second), instead
+    // of new claims on every scan. Nothing changes a principal after authentication.
+    private static readonly ConditionalWeakTable<Caller, ClaimsPrincipal> Principals = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -61,15 +66,16 @@ public sealed class TokenAuthenticationHandler(
 
         throttle.RecordSuccess(address, token.Key);
         Context.Items[typeof(Caller)] = caller;
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString()),
-                new Claim(ClaimTypes.Name, caller.DisplayName),
-                new Claim(KindClaim, caller.Scanner is null ? AuthPolicies.UserKind : AuthPolicies.DeviceKind),
-            ],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(caller, PrincipalOf), SchemeName));
     }
+
+    private static ClaimsPrincipal PrincipalOf(Caller caller) => new(new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, caller.UserId.ToString()),
+            new Claim(ClaimTypes.Name, caller.DisplayName),
+            new Claim(KindClaim, caller.Scanner is null ? AuthPolicies.UserKind : AuthPolicies.DeviceKind),
+        ],
+        SchemeName));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

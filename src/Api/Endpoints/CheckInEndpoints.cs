@@ -36,7 +36,7 @@ public static class CheckInEndpoints
     public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains)
     {
         var scan = request.ToCommand(http.Caller(), eventId, null);
-        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+        return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
     }
 
     public static async Task<Ok<ScanVerdict>> VerifyAsync(Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, SeriesDirectory series)
@@ -44,14 +44,14 @@ public static class CheckInEndpoints
         var caller = http.Caller();
         var eventId = await series.EventOfAsync(caller, seriesId);
         var scan = request.ToCommand(caller, eventId, seriesId);
-        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+        return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
     }
 
     public static async Task<Ok<ScanVerdict>> AnnulAsync(Guid seriesId, Guid checkinId, HttpContext http, IGrainFactory grains, CheckinQueries queries)
     {
         var caller = http.Caller();
         var (eventId, nfcId) = await queries.FindCheckinAsync(caller, seriesId, checkinId);
-        return TypedResults.Ok(await grains.GetGrain<IWristbandAccessGrain>(AccessKey.For(eventId, nfcId)).AnnulAsync(caller, seriesId, checkinId));
+        return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, nfcId)).AnnulAsync(caller, seriesId, checkinId));
     }
 
     public static async Task<Ok<Page<CheckinLogEntry>>> ListAsync(

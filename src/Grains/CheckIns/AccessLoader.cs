@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EventSeries.Persistence.CheckIns;
+using Npgsql;
 
 namespace EventSeries.Grains.CheckIns;
 
@@ -41,6 +42,8 @@ public sealed class AccessLoader : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        // Each loop keeps its own connection: a pooled one would be reset after every read.
+        NpgsqlConnection? connection = null;
         var batch = new List<Request>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -57,7 +60,8 @@ public sealed class AccessLoader : IAsyncDisposable
 
             try
             {
-                var loaded = await _store.LoadAsync([.. batch.Select(r => r.Key)]);
+                connection ??= await _store.OpenAsync();
+                var loaded = await _store.LoadAsync(connection, [.. batch.Select(r => r.Key)]);
                 foreach (var request in batch)
                 {
                     request.Done.TrySetResult(loaded[request.Key]);
@@ -65,11 +69,30 @@ public sealed class AccessLoader : IAsyncDisposable
             }
             catch (Exception e)
             {
+                await DisposeQuietlyAsync(connection);
+                connection = null;
                 foreach (var request in batch)
                 {
                     request.Done.TrySetException(e);
                 }
             }
+        }
+
+        await DisposeQuietlyAsync(connection);
+    }
+
+    private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
+    {
+        try
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // A broken connection may fail to close; it is dropped either way.
         }
     }
 

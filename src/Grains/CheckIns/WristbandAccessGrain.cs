@@ -281,7 +281,7 @@ public sealed class WristbandAccessGrain(
 
     private async Task ReloadAsync() => _state = new AccessState(await loader.LoadAsync(_eventId, _nfcId), time.Now());
 
-    private ICapacityShardGrain ShardOf(Guid seriesId, int shard) => GrainFactory.GetGrain<ICapacityShardGrain>(CapacityShards.Key(seriesId, shard));
+    private ICapacityShardGrain ShardOf(Guid seriesId, int shard) => GrainFactory.Reference<ICapacityShardGrain>(CapacityShards.Key(seriesId, shard));
 
     private CheckinRow ToRow(EventRules rules, ScanCommand scan, Outcome outcome, DateTimeOffset now)
     {

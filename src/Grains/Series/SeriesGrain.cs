@@ -198,7 +198,7 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
         state.Assigned[wristband.Category] = state.Assigned.GetValueOrDefault(wristband.Category) - 1;
 
         // Removals are pushed to the gates at once (additions are found when a refused wristband re-reads).
-        await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
+        await GrainFactory.Reference<IWristbandAccessGrain>(AccessKey.For(state.Series.EventId, wristband.NfcId)).UnassignedAsync(Id);
     }
 
     /// <summary>Moves the lifecycle if the state machine allows it, logging who did it; memory follows the committed write.</summary>

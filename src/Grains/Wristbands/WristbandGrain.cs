@@ -34,7 +34,7 @@ public sealed class WristbandGrain(WristbandStore store, DomainTime time) : Grai
         _state = state with { Status = status, UpdatedAt = now };
 
         // The gates hold the status in memory: tell the wristband's access grain right away.
-        await GrainFactory.GetGrain<IWristbandAccessGrain>(AccessKey.For(state.EventId, state.NfcId)).StatusChangedAsync(status);
+        await GrainFactory.Reference<IWristbandAccessGrain>(AccessKey.For(state.EventId, state.NfcId)).StatusChangedAsync(status);
         return _state.For(caller);
     }
 

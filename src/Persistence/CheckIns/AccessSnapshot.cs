@@ -8,10 +8,12 @@ public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category
 /// <summary>
 /// A wristband's presence in one series, folded from its log rows: the last presence position,
 /// how many times it is inside (0 or 1 unless the series is unlimited) and its admitted entries.
+/// A struct: every admitted scan replaces it, and a new object per scan in a long-lived grain's
+/// dictionary would survive into the next garbage collection (a million grains make that costly).
 /// </summary>
-public sealed record Presence(int LastSeq, int Inside, int Entries)
+public readonly record struct Presence(int LastSeq, int Inside, int Entries)
 {
-    public static readonly Presence None = new(0, 0, 0);
+    public static readonly Presence None = default;
 }
 
 /// <summary>

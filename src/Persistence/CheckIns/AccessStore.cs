@@ -11,10 +11,13 @@ namespace EventSeries.Persistence.CheckIns;
 /// </summary>
 public sealed class AccessStore(NpgsqlDataSource db)
 {
-    public async Task<IReadOnlyDictionary<(Guid EventId, string NfcId), AccessSnapshot>> LoadAsync(IReadOnlyCollection<(Guid EventId, string NfcId)> keys)
+    /// <summary>A connection for <see cref="LoadAsync"/> that a caller keeps across many loads.</summary>
+    public ValueTask<NpgsqlConnection> OpenAsync() => db.OpenConnectionAsync();
+
+    public async Task<IReadOnlyDictionary<(Guid EventId, string NfcId), AccessSnapshot>> LoadAsync(
+        NpgsqlConnection connection, IReadOnlyCollection<(Guid EventId, string NfcId)> keys)
     {
         var args = new { eventIds = keys.Select(k => k.EventId).ToArray(), nfcIds = keys.Select(k => k.NfcId).ToArray() };
-        await using var connection = await db.OpenConnectionAsync();
         using var results = await connection.QueryMultipleAsync(
             """
             SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.id, x.organization_id AS OrganizationId, x.category, x.status

@@ -66,7 +66,7 @@ public sealed class SeriesCapacityGrain(
                 continue;
             }
 
-            var shard = GrainFactory.GetGrain<ICapacityShardGrain>(CapacityShards.Key(this.GetPrimaryKey(), other));
+            var shard = GrainFactory.Reference<ICapacityShardGrain>(CapacityShards.Key(this.GetPrimaryKey(), other));
             var spare = await shard.SurrenderAsync(wanted - reclaimed, state.State.Budgets[other], evenIfInUse);
             state.State.Budgets[other] -= spare;
             reclaimed += spare;
