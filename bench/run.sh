@@ -4,7 +4,9 @@
 # the API, and drives POST /api/events/{eventId}/scans with wrk over 64 connections:
 #   1. cold: wristbands never scanned before, for COLD_SECONDS (each scan activates its grain: gate
 #      opening); then the rest of the wristbands once each, so all of them are activated,
-#   2. warm: random wristbands, all activated, for WARM_SECONDS,
+#   2. warm: random wristbands, all activated, for WARM_SECONDS, as fast as they are answered (the
+#      most the machine does), then as steady: the same for WARM_SECONDS with a PACE_MS pause between
+#      a connection's scans (about 10,000/s, below saturation: the latency a gate sees at that rate),
 #   3. the ceiling: a bare ASP.NET Core endpoint parsing the same JSON, same load.
 # Prints rates, their ratio, p50/p99, rows in checkin_logs and the silo's memory; writes bench/results/.
 #   bench/run.sh                          # 1,000,000 wristbands
@@ -15,6 +17,7 @@ WRISTBANDS=${WRISTBANDS:-1000000}
 WARM_SECONDS=${WARM_SECONDS:-30}
 COLD_SECONDS=${COLD_SECONDS:-30}
 CONNECTIONS=${CONNECTIONS:-64}
+PACE_MS=${PACE_MS:-3}   # steady phase: 64 connections x (3 ms pause + ~3 ms latency) is about 10,000 scans/s
 PG_PORT=${PG_PORT:-55433}
 API_PORT=5080
 BARE_PORT=5090
@@ -62,8 +65,10 @@ SILO_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && break; sleep 1; done
 curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null || { echo "silo did not become ready"; tail -50 "$RESULTS/silo.log"; exit 1; }
 
-run_wrk() { # mode url seconds [offset]
-  wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 10s -s bench/scan.lua "$2" -- "$1" "$WRISTBANDS" "${4:-0}" "$EVENT" "$MAIN" "$VIP" "$TOKEN" \
+run_wrk() { # mode url seconds [offset] [pause ms: a steady rate instead of saturation]
+  local script=bench/scan.lua
+  [ -n "${5:-}" ] && script=bench/scan-paced.lua
+  wrk -t2 -c"$CONNECTIONS" -d"$3" --timeout 10s -s "$script" "$2" -- "$1" "$WRISTBANDS" "${4:-0}" "$EVENT" "$MAIN" "$VIP" "$TOKEN" ${5:-} \
     > "$RESULTS/wrk.last" 2>&1 || true
   cat "$RESULTS/wrk.last" >> "$RESULTS/wrk.log"
   grep '^RESULT' "$RESULTS/wrk.last" || { echo "wrk failed:" >&2; cat "$RESULTS/wrk.last" >&2; return 1; }
@@ -79,9 +84,12 @@ if [ "$DONE" -lt "$WRISTBANDS" ]; then
   echo "== activating the other $(( WRISTBANDS - DONE )) wristbands (~${SWEEP}s, also cold scans)"
   echo "   $(run_wrk cold "http://127.0.0.1:$API_PORT" "${SWEEP}s" "$DONE")"
 fi
-echo "== warm: random wristbands for ${WARM_SECONDS}s"
+echo "== warm: random wristbands for ${WARM_SECONDS}s, as fast as they are answered"
 WARM=$(run_wrk warm "http://127.0.0.1:$API_PORT" "${WARM_SECONDS}s")
 echo "   $WARM"
+echo "== steady: random wristbands for ${WARM_SECONDS}s, each connection pausing ${PACE_MS} ms between scans"
+STEADY=$(run_wrk warm "http://127.0.0.1:$API_PORT" "${WARM_SECONDS}s" 0 "$PACE_MS")
+echo "   $STEADY"
 RSS_KB=$(ps -o rss= -p "$SILO_PID" | tr -d ' ')
 ROWS=$(psql_ -c "SELECT count(*) FROM checkin_logs")
 ALLOWED=$(psql_ -c "SELECT count(*) FROM checkin_logs WHERE result = 'allowed'")
@@ -101,7 +109,8 @@ field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<"$1"; }
   echo "date:            $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
   echo "wristbands:      $WRISTBANDS assigned to one active series; $CONNECTIONS connections, wrk -t2"
   echo "cold scans/s:    $(rate "$COLD")  (p50 $(field "$COLD" p50_ms) ms, p99 $(field "$COLD" p99_ms) ms, errors $(field "$COLD" errors))"
-  echo "warm scans/s:    $(rate "$WARM")  (p50 $(field "$WARM" p50_ms) ms, p99 $(field "$WARM" p99_ms) ms, errors $(field "$WARM" errors))"
+  echo "warm scans/s:    $(rate "$WARM")  (p50 $(field "$WARM" p50_ms) ms, p99 $(field "$WARM" p99_ms) ms, errors $(field "$WARM" errors))  saturated"
+  echo "steady scans/s:  $(rate "$STEADY")  (p50 $(field "$STEADY" p50_ms) ms, p99 $(field "$STEADY" p99_ms) ms, errors $(field "$STEADY" errors))  ${PACE_MS} ms pause per connection"
   echo "bare req/s:      $(rate "$BARE")  (p50 $(field "$BARE" p50_ms) ms, p99 $(field "$BARE" p99_ms) ms)"
   echo "warm / bare:     $(awk -v a="$(rate "$WARM")" -v b="$(rate "$BARE")" 'BEGIN { printf "%.2f", a / b }')"
   echo "checkin_logs:    $ROWS rows ($ALLOWED allowed); wristbands activated: $ACTIVATED"

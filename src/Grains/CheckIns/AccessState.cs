@@ -3,7 +3,11 @@ using EventSeries.Persistence.CheckIns;
 
 namespace EventSeries.Grains.CheckIns;
 
-/// <summary>What an access grain holds: its wristband, assignments, presence per series and recent verdicts.</summary>
+/// <summary>
+/// What an access grain holds: its wristband, assignments, presence per series and recent verdicts.
+/// A silo holds a million of these, so the per-series data are small arrays (a wristband belongs to
+/// a few series) rather than hash sets and dictionaries, which cost several hundred bytes each.
+/// </summary>
 internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loadedAt)
 {
     // Enough for any scanner's quick retries; older scan ids are found through the log's unique index.
@@ -13,16 +17,44 @@ internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loaded
     private Dictionary<Guid, ScanVerdict>? _verdicts;
     private Queue<Guid>? _verdictOrder;
 
+    private SeriesPresence[] _presence = [.. snapshot.Presence.Select(p => new SeriesPresence(p.Key, p.Value))];
+
     public WristbandInfo? Wristband { get; set; } = snapshot.Wristband;
 
-    public HashSet<Guid> Assigned { get; } = [.. snapshot.AssignedSeries];
-
-    public Dictionary<Guid, Presence> Presence { get; } = new(snapshot.Presence);
+    /// <summary>The series the wristband is assigned to.</summary>
+    public ImmutableArray<Guid> Assigned { get; private set; } = [.. snapshot.AssignedSeries];
 
     /// <summary>When the snapshot was read: assignments added later are found by reading again.</summary>
     public DateTimeOffset LoadedAt { get; } = loadedAt;
 
-    public Presence PresenceIn(Guid seriesId) => Presence.GetValueOrDefault(seriesId, Persistence.CheckIns.Presence.None);
+    public void Unassign(Guid seriesId) => Assigned = Assigned.Remove(seriesId);
+
+    public Presence PresenceIn(Guid seriesId)
+    {
+        foreach (var entry in _presence)
+        {
+            if (entry.SeriesId == seriesId)
+            {
+                return entry.Presence;
+            }
+        }
+
+        return Presence.None;
+    }
+
+    public void SetPresence(Guid seriesId, Presence presence)
+    {
+        for (var i = 0; i < _presence.Length; i++)
+        {
+            if (_presence[i].SeriesId == seriesId)
+            {
+                _presence[i] = new SeriesPresence(seriesId, presence);
+                return;
+            }
+        }
+
+        _presence = [.. _presence, new SeriesPresence(seriesId, presence)];
+    }
 
     public ScanVerdict? VerdictFor(Guid? scanId) => scanId is { } id && _verdicts is not null && _verdicts.TryGetValue(id, out var verdict) ? verdict : null;
 
@@ -39,4 +71,6 @@ internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loaded
             }
         }
     }
+
+    private readonly record struct SeriesPresence(Guid SeriesId, Presence Presence);
 }

@@ -28,7 +28,7 @@ public static class ScanRules
     /// open and to which the wristband is assigned, by start. With none, the denial that explains best.
     /// </summary>
     public static (ImmutableArray<SeriesRules> Candidates, ScanDecision? Denial) SelectSeries(
-        EventRules rules, IReadOnlySet<Guid> assigned, DateTimeOffset now)
+        EventRules rules, ImmutableArray<Guid> assigned, DateTimeOffset now)
     {
         var open = rules.ActiveSeries.Where(s => s.InWindow(now)).ToList();
         var mine = open.Where(s => assigned.Contains(s.Id)).ToImmutableArray();

@@ -66,6 +66,13 @@ public sealed class WristbandAccessGrain(
 
             if (committed)
             {
+                if (_state.Wristband is null)
+                {
+                    // An NFC UID nobody registered (a misread, a foreign band, someone probing)
+                    // keeps nothing worth holding: a stream of random UIDs must not fill the silo.
+                    DeactivateOnIdle();
+                }
+
                 return await AcceptAsync(scan, outcome, row);
             }
 
@@ -127,7 +134,7 @@ public sealed class WristbandAccessGrain(
             throw DomainException.Conflict("not_annullable", "The wristband was scanned again meanwhile; the entry can no longer be annulled.");
         }
 
-        _state.Presence[seriesId] = presence with { LastSeq = presence.LastSeq + 1, Inside = Math.Max(0, presence.Inside - 1), Entries = presence.Entries - 1 };
+        _state.SetPresence(seriesId, presence with { LastSeq = presence.LastSeq + 1, Inside = Math.Max(0, presence.Inside - 1), Entries = presence.Entries - 1 });
         if (annul.CapacityShard is { } shard)
         {
             await ShardOf(seriesId, shard).ReleaseAsync(annul.Id);
@@ -149,7 +156,7 @@ public sealed class WristbandAccessGrain(
 
     public Task UnassignedAsync(Guid seriesId)
     {
-        _state.Assigned.Remove(seriesId);
+        _state.Unassign(seriesId);
         return Task.CompletedTask;
     }
 
@@ -232,7 +239,7 @@ public sealed class WristbandAccessGrain(
         {
             var before = _state.PresenceIn(series.Id);
             var entered = scan.Direction == ScanDirection.In ? 1 : 0;
-            _state.Presence[series.Id] = new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered);
+            _state.SetPresence(series.Id, new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered));
             if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
             {
                 await ShardOf(series.Id, shard).ReleaseAsync(row.Id);
