@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EventSeries.Persistence;
 using EventSeries.Persistence.CheckIns;
 using Npgsql;
 
@@ -69,7 +70,7 @@ public sealed class AccessLoader : IAsyncDisposable
             }
             catch (Exception e)
             {
-                await DisposeQuietlyAsync(connection);
+                await DedicatedConnection.DisposeQuietlyAsync(connection);
                 connection = null;
                 foreach (var request in batch)
                 {
@@ -78,22 +79,7 @@ public sealed class AccessLoader : IAsyncDisposable
             }
         }
 
-        await DisposeQuietlyAsync(connection);
-    }
-
-    private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
-    {
-        try
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-        catch (NpgsqlException)
-        {
-            // A broken connection may fail to close; it is dropped either way.
-        }
+        await DedicatedConnection.DisposeQuietlyAsync(connection);
     }
 
     private sealed record Request((Guid EventId, string NfcId) Key, TaskCompletionSource<AccessSnapshot> Done);

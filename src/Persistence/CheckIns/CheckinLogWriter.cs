@@ -78,7 +78,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
             catch (Exception e)
             {
                 LogBatchFailed(_logger, e, batch.Count);
-                await DisposeQuietlyAsync(connection);
+                await DedicatedConnection.DisposeQuietlyAsync(connection);
                 connection = null;
                 foreach (var pending in batch)
                 {
@@ -87,22 +87,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
             }
         }
 
-        await DisposeQuietlyAsync(connection);
-    }
-
-    private static async Task DisposeQuietlyAsync(NpgsqlConnection? connection)
-    {
-        try
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-        catch (NpgsqlException)
-        {
-            // A broken connection may fail to close; it is dropped either way.
-        }
+        await DedicatedConnection.DisposeQuietlyAsync(connection);
     }
 
     private const string Columns =
