@@ -45,6 +45,36 @@ public sealed class CheckinLogWriterTests(PostgresServer postgres)
         Assert.Equal(2000, await Db.CountAsync(connectionString, "SELECT count(*) FROM checkin_logs WHERE event_id = @e", ("e", eventId)));
     }
 
+    /// <summary>
+    /// Each writer loop keeps its connection between batches. When PostgreSQL cuts it (a restart),
+    /// the batch on it fails (its scans are answered with an error, nothing admitted) and the next
+    /// batch is written on a new connection. The loader's loops recover the same way.
+    /// </summary>
+    [Fact]
+    public async Task ACutConnection_FailsOnlyTheBatchOnIt_ForTheWriterAndTheLoader()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var writer = new CheckinLogWriter(db, NullLogger<CheckinLogWriter>.Instance, writers: 1);
+        await using var loader = new EventSeries.Grains.CheckIns.AccessLoader(new AccessStore(db), readers: 1);
+        var eventId = Guid.NewGuid();
+        Assert.True(await writer.AppendAsync(Row(eventId, Guid.NewGuid(), null, null, null)));
+        Assert.Null((await loader.LoadAsync(eventId, "NFC1")).Wristband);
+
+        var assertions = connectionString + ";Application Name=assertions";
+        Assert.Equal(2, await Db.ScalarAsync<long>(assertions,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+
+        var lost = Row(eventId, Guid.NewGuid(), null, null, null);
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => writer.AppendAsync(lost));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => loader.LoadAsync(eventId, "NFC1"));
+
+        Assert.True(await writer.AppendAsync(Row(eventId, Guid.NewGuid(), null, null, null)));
+        Assert.Null((await loader.LoadAsync(eventId, "NFC1")).Wristband);
+        Assert.Equal(0, await Db.CountAsync(assertions, "SELECT count(*) FROM checkin_logs WHERE id = @id", ("id", lost.Id)));
+        Assert.Equal(2, await Db.CountAsync(assertions, "SELECT count(*) FROM checkin_logs WHERE event_id = @e", ("e", eventId)));
+    }
+
     private static CheckinRow Row(Guid eventId, Guid? scanId, Guid? seriesId, Guid? wristbandId, int? presenceSeq) => new(
         Guid.CreateVersion7(), Guid.NewGuid(), eventId, seriesId, wristbandId, "NFC1", "general", Guid.NewGuid(), "in",
         presenceSeq is null ? "denied" : "allowed", presenceSeq is null ? "not_assigned" : "ok", null, "m", scanId, null, DateTimeOffset.UtcNow,
