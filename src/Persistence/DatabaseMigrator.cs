@@ -19,7 +19,12 @@ public static class DatabaseMigrator
     /// Several silos may start at once against one database; a session-level advisory lock makes
     /// them migrate one after another instead of racing on the same CREATE TABLE.
     /// </remarks>
-    public static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken cancellationToken = default)
+    /// <param name="connectionString">The database (created when missing).</param>
+    /// <param name="logger">Where DbUp's progress goes.</param>
+    /// <param name="cancellationToken">Cancels waiting for the migration lock.</param>
+    /// <param name="include">Which scripts (by embedded name) to apply; all when null. Tests use it to
+    /// stop before a migration and check what it does to existing rows.</param>
+    public static async Task MigrateAsync(string connectionString, ILogger logger, CancellationToken cancellationToken = default, Func<string, bool>? include = null)
     {
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new UpgradeLog(logger));
 
@@ -35,7 +40,7 @@ public static class DatabaseMigrator
         {
             var upgrader = DeployChanges.To
                 .PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
+                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal) && (include is null || include(name)))
                 .WithTransactionPerScript()
                 .LogTo(new UpgradeLog(logger))
                 .Build();

@@ -1,15 +1,20 @@
 using System.Collections.Concurrent;
+using EventSeries.Persistence.Notifications;
 using EventSeries.Persistence.Stores;
 
 namespace EventSeries.Api.Auth;
 
 /// <summary>
 /// Remembers who a token belongs to for at most <see cref="Lifetime"/> (never past the token's own
-/// expiry), so a scanner sending thousands of scans costs one token lookup a second, and a revoked
-/// token stops working within a second on every API instance (at once on the one that revoked it).
-/// Entries are keyed by the token's hash; secrets are not kept.
+/// expiry), so a scanner sending thousands of scans costs one token lookup a second. Every write
+/// that changes someone's access (role, membership, token, device, a new organization) notifies
+/// <see cref="ChangeNotifications.CallersChannel"/> in its transaction, and every API instance
+/// forgets that person's entries when PostgreSQL delivers it (milliseconds after the commit; at
+/// once on the instance that wrote). <see cref="Lifetime"/> bounds staleness if a notification is
+/// lost, and an interrupted feed forgets everything. Entries are keyed by the token's hash;
+/// secrets are not kept.
 /// </summary>
-public sealed class CallerCache(OrganizationStore organizations, ScannerDeviceStore devices, DomainTime time)
+public sealed class CallerCache(OrganizationStore organizations, ScannerDeviceStore devices, DomainTime time) : IChangeSubscriber
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(1);
 
@@ -53,6 +58,18 @@ public sealed class CallerCache(OrganizationStore organizations, ScannerDeviceSt
         _entries[key] = (found?.Caller, until);
         return found?.Caller;
     }
+
+    public string Channel => ChangeNotifications.CallersChannel;
+
+    public void OnChanged(string payload)
+    {
+        if (ChangeNotifications.ParseId(payload) is { } userId)
+        {
+            EvictUser(userId);
+        }
+    }
+
+    public void OnGap() => _entries.Clear();
 
     /// <summary>Forgets every cached token of a user or device (after one was revoked or their roles changed).</summary>
     public void EvictUser(Guid userId)

@@ -34,10 +34,15 @@ public static class OrganizationEndpoints
     public static async Task<Ok<IReadOnlyList<OrganizationView>>> ListAsync(HttpContext http, ReadQueries queries) =>
         TypedResults.Ok(await queries.ListOrganizationsAsync(http.Caller()));
 
-    public static async Task<Created<OrganizationView>> CreateAsync(CreateOrganizationRequest request, HttpContext http, IGrainFactory grains)
+    public static async Task<Created<OrganizationView>> CreateAsync(CreateOrganizationRequest request, HttpContext http, IGrainFactory grains, CallerCache callers)
     {
         var id = Guid.CreateVersion7();
-        var created = await grains.GetGrain<IOrganizationGrain>(id).CreateAsync(http.Caller(), request.Name ?? "");
+        var caller = http.Caller();
+        var created = await grains.GetGrain<IOrganizationGrain>(id).CreateAsync(caller, request.Name ?? "");
+
+        // The creator's next request must see the new membership (read-your-writes), even before
+        // the change notification arrives.
+        callers.EvictUser(caller.UserId);
         return TypedResults.Created($"/api/organizations/{id}", created);
     }
 

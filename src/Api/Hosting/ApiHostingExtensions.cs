@@ -5,6 +5,7 @@ using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
 using EventSeries.Api.Health;
 using EventSeries.Persistence;
+using EventSeries.Persistence.Notifications;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,8 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<SeriesDirectory>();
         services.TryAddSingleton<CallerCache>();
+        services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());
+        services.AddHostedService<ChangeFeed>();
         services.TryAddSingleton<AuthenticationThrottle>();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

@@ -50,6 +50,9 @@ public sealed class DomainException : Exception
     public static DomainException Forbidden(string message) =>
         new(DomainErrorKind.Forbidden, "forbidden", message);
 
+    public static DomainException Forbidden(string code, string message) =>
+        new(DomainErrorKind.Forbidden, code, message);
+
     public static DomainException Conflict(string code, string message) =>
         new(DomainErrorKind.Conflict, code, message);
 

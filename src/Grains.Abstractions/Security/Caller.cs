@@ -19,9 +19,20 @@ public sealed record class Caller(
     [Id(3)]
     public ScannerScope? Scanner { get; init; }
 
+    /// <summary>
+    /// Set when the caller's token is bound to one organization (minted for them by someone else,
+    /// or minted by them with such a token): <see cref="Memberships"/> then holds that one only.
+    /// Null for a personal token, which carries every membership of the person.
+    /// </summary>
+    [Id(4)]
+    public Guid? BoundTo { get; init; }
+
+    /// <summary>Whether the caller holds a personal token: a person's, not bound to one organization.</summary>
+    public bool HasPersonalToken => Scanner is null && BoundTo is null;
+
     /// <summary>A scanner device as a caller.</summary>
     public static Caller ForDevice(ScannerScope scope, string name) =>
-        new(scope.DeviceId, $"scanner {name}", ImmutableDictionary<Guid, Role>.Empty.Add(scope.OrganizationId, Role.Member)) { Scanner = scope };
+        new(scope.DeviceId, $"scanner {name}", ImmutableDictionary<Guid, Role>.Empty.Add(scope.OrganizationId, Role.Member)) { Scanner = scope, BoundTo = scope.OrganizationId };
 
     /// <summary>The caller's role in <paramref name="organizationId"/>, or null when not a member.</summary>
     public Role? RoleIn(Guid organizationId) =>

@@ -57,11 +57,11 @@ public sealed class ScannerDeviceGrain(ScannerDeviceStore devices, SeriesStore e
         return new IssuedDevice(view, secret);
     }
 
-    public Task<ScannerDeviceView> GetAsync(Caller caller) => Task.FromResult(Visible(caller, Permission.View));
+    public async Task<ScannerDeviceView> GetAsync(Caller caller) => await VisibleAsync(caller, Permission.View);
 
     public async Task<ScannerDeviceView> RevokeAsync(Caller caller)
     {
-        var device = Visible(caller, Permission.ManageDevices);
+        var device = await VisibleAsync(caller, Permission.ManageDevices);
         if (device.RevokedAt is not null)
         {
             return device;
@@ -74,8 +74,11 @@ public sealed class ScannerDeviceGrain(ScannerDeviceStore devices, SeriesStore e
         return revoked;
     }
 
-    private ScannerDeviceView Visible(Caller caller, Permission permission)
+    // The row is read again on every call: deleting the device's event deletes it by cascade,
+    // without this grain, and memory must not go on answering for it.
+    private async Task<ScannerDeviceView> VisibleAsync(Caller caller, Permission permission)
     {
+        _device = await devices.FindAsync(Id);
         var device = _device ?? throw DomainException.NotFound("Device");
         caller.Authorize(device.OrganizationId, permission, "Device");
         return device;

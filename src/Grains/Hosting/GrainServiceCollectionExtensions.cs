@@ -3,6 +3,7 @@ using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Lifecycle;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
@@ -21,7 +22,8 @@ public static class GrainServiceCollectionExtensions
     {
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<EventRulesCache>();
-        services.AddHostedService<ChangeListener>();
+        services.AddSingleton<IChangeSubscriber, RulesChangeSubscriber>();
+        services.AddHostedService<ChangeFeed>();
         services.TryAddSingleton<AccessLoader>();
         services.TryAddSingleton<CheckinLogWriter>();
         services.TryAddSingleton<ScanEventPublisher>();

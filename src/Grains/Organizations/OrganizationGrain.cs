@@ -30,6 +30,15 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
 
     public async Task<OrganizationView> CreateAsync(Caller caller, string name)
     {
+        if (!caller.HasPersonalToken)
+        {
+            // The new organization would be out of the token's reach at once, and a token someone
+            // else minted must not act for its person beyond the organization that minted it.
+            throw DomainException.Forbidden(
+                "personal_token_required",
+                "This token is bound to one organization; creating an organization needs a personal token.");
+        }
+
         if (_organization is not null)
         {
             throw DomainException.Conflict("organization_exists", "An organization with this id already exists.");
@@ -67,6 +76,12 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
         }
 
         errors.ThrowIfAny();
+        if (member.Email is not null && _members.Any(m => string.Equals(m.Email, member.Email, StringComparison.OrdinalIgnoreCase)))
+        {
+            // Only this organization's members are compared, so the answer says nothing about others.
+            throw DomainException.Conflict("email_taken", "A member of this organization already has this e-mail address.");
+        }
+
         var userId = Guid.CreateVersion7();
         var now = time.Now();
         var view = new MemberView(userId, member.DisplayName, member.Email, member.Role, now);
@@ -94,7 +109,12 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
 
         errors.ThrowIfAny();
         var secret = TokenSecret.Generate();
-        var token = new TokenView(Guid.CreateVersion7(), member.UserId, request.Name, now, request.ExpiresAt, null);
+        var token = new TokenView(Guid.CreateVersion7(), member.UserId, request.Name, now, request.ExpiresAt, null)
+        {
+            // Personal only when a person mints for themself with a personal token; anything else
+            // carries only this organization's membership, whoever holds it.
+            OrganizationId = member.UserId == caller.UserId && caller.HasPersonalToken ? null : Id,
+        };
         await store.InsertTokenAsync(token, TokenSecret.Hash(secret), caller.UserId, Audit(caller, now, "token.issue", "token", token.Id, null, token));
         return new IssuedToken(token, secret);
     }
@@ -102,22 +122,24 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
     public async Task<ImmutableArray<TokenView>> GetTokensAsync(Caller caller, Guid userId)
     {
         var member = MemberFor(caller, userId);
-        return await store.GetTokensAsync(member.UserId);
+        return await store.GetTokensAsync(member.UserId, Id, includePersonal: OwnPersonal(caller, member.UserId));
     }
 
     public async Task<TokenView> RevokeTokenAsync(Caller caller, Guid tokenId)
     {
         Visible(caller, Permission.View);
         var token = await store.FindTokenAsync(tokenId);
-        if (token is null || _members.All(m => m.UserId != token.UserId))
+        var reachable = token is not null && _members.Any(m => m.UserId == token.UserId) &&
+            (token.OrganizationId == Id || (token.OrganizationId is null && OwnPersonal(caller, token.UserId)));
+        if (!reachable)
         {
             throw DomainException.NotFound("Token");
         }
 
-        MemberFor(caller, token.UserId);
+        MemberFor(caller, token!.UserId);
         var now = time.Now();
         var revoked = token with { RevokedAt = token.RevokedAt ?? now };
-        await store.RevokeTokenAsync(tokenId, now, Audit(caller, now, "token.revoke", "token", tokenId, token, revoked));
+        await store.RevokeTokenAsync(token, now, Audit(caller, now, "token.revoke", "token", tokenId, token, revoked));
         return revoked;
     }
 
@@ -165,6 +187,12 @@ public sealed class OrganizationGrain(OrganizationStore store, DomainTime time) 
         DeactivateOnIdle();
         return members;
     }
+
+    /// <summary>
+    /// Personal tokens reach beyond this organization, so through it only their person sees and
+    /// revokes them, and only with a personal token (a bound token's holder may be someone else).
+    /// </summary>
+    private static bool OwnPersonal(Caller caller, Guid userId) => caller.UserId == userId && caller.HasPersonalToken;
 
     /// <summary>An organization never loses its last owner: nobody could manage owners any more.</summary>
     private void EnsureAnotherOwnerRemains(MemberView member)

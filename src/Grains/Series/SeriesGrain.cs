@@ -16,7 +16,8 @@ namespace EventSeries.Grains.Series;
 /// (<c>SeriesGrain.Lifecycle.cs</c>) are in the other parts of this class.
 /// </summary>
 [GrainType("series")]
-public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time) : Grain, ISeriesGrain
+public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time)
+    : Grain, ISeriesGrain, IIncomingGrainCallFilter
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -29,6 +30,22 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
     {
         var snapshot = await store.LoadAsync(Id);
         _state = snapshot is null ? null : new SeriesState(snapshot);
+    }
+
+    /// <summary>
+    /// Before each call, confirms the row still exists: deleting the series' event deletes it by
+    /// cascade without this grain, and memory must not go on answering (or writing) for it.
+    /// One primary-key read; series calls are administrative, scans never come here.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (_state is not null && !await store.ExistsAsync(Id))
+        {
+            _state = null;
+            DeactivateOnIdle();
+        }
+
+        await context.Invoke();
     }
 
     public async Task<SeriesView> CreateAsync(Caller caller, NewSeries series)

@@ -38,11 +38,12 @@ public sealed class WristbandGrain(WristbandStore store, DomainTime time) : Grai
         return _state.For(caller);
     }
 
-    // Wristbands are registered in bulk by their event, not through this grain, so a miss is not
-    // cached: the row may appear later while this activation is alive.
+    // The row is read on every call: wristbands are registered in bulk by their event and deleted
+    // with it, neither through this grain, so memory would go on answering for a deleted wristband
+    // (its holder's personal data among it). Administrative calls are rare; scans never come here.
     private async Task<WristbandView> VisibleAsync(Caller caller, Permission permission)
     {
-        _state ??= await store.LoadAsync(this.GetPrimaryKey());
+        _state = await store.LoadAsync(this.GetPrimaryKey());
         var state = _state ?? throw DomainException.NotFound("Wristband");
         caller.Authorize(state.OrganizationId, permission, "Wristband");
         return state;

@@ -25,9 +25,10 @@ public sealed class ReadQueries(NpgsqlDataSource db)
             """
             SELECT o.id, o.name, o.created_at, m.role FROM organizations o
             JOIN organization_members m ON m.organization_id = o.id AND m.user_id = @UserId
+            WHERE o.id = ANY(@organizations)
             ORDER BY o.created_at, o.id
             """,
-            new { caller.UserId });
+            new { caller.UserId, organizations = caller.Memberships.Keys.ToArray() });
         return [.. rows.Select(r => new OrganizationView(r.Id, r.Name, DbText.FromDb<Role>(r.Role), DbText.Utc(r.CreatedAt)))];
     }
 

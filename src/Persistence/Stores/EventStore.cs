@@ -2,6 +2,7 @@ using Dapper;
 using EventSeries.Errors;
 using EventSeries.Events;
 using EventSeries.Wristbands;
+using EventSeries.Persistence.Notifications;
 using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Audit;
 using Npgsql;
@@ -80,6 +81,7 @@ public sealed class EventStore(NpgsqlDataSource db)
                 "event_has_series", $"The event has {live} scheduled, active or completed series; cancel them before deleting the event.");
         }
 
+        await ChangeNotifications.NotifyDevicesChangedAsync(connection, tx, eventId);
         await connection.ExecuteAsync("DELETE FROM events WHERE id = @eventId", new { eventId }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, eventId);

@@ -1,8 +1,8 @@
 using Dapper;
-using EventSeries.Errors;
 using EventSeries.Organizations;
 using EventSeries.Security;
 using EventSeries.Persistence.Audit;
+using EventSeries.Persistence.Notifications;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;
@@ -28,6 +28,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
             new { organizationId, name, now = now.UtcDateTime }, tx);
         await InsertMembershipAsync(connection, tx, organizationId, ownerUserId, Role.Owner, now);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        await ChangeNotifications.NotifyCallerChangedAsync(connection, tx, ownerUserId);
         await tx.CommitAsync();
     }
 
@@ -36,6 +37,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        await ChangeNotifications.NotifyMembersChangedAsync(connection, tx, organizationId);
         await connection.ExecuteAsync("DELETE FROM organizations WHERE id = @organizationId", new { organizationId }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
@@ -50,6 +52,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
             "UPDATE organization_members SET role = @role WHERE organization_id = @organizationId AND user_id = @userId",
             new { organizationId, userId, role = role.ToDb() }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        await ChangeNotifications.NotifyCallerChangedAsync(connection, tx, userId);
         await tx.CommitAsync();
     }
 
@@ -61,22 +64,19 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(
             "DELETE FROM organization_members WHERE organization_id = @organizationId AND user_id = @userId", new { organizationId, userId }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        await ChangeNotifications.NotifyCallerChangedAsync(connection, tx, userId);
         await tx.CommitAsync();
     }
 
-    /// <summary>Creates a user (optionally with an e-mail, unique across users).</summary>
+    /// <summary>
+    /// Creates a user, optionally with an e-mail. E-mails are unique within an organization (its
+    /// grain checks), not across the system, so no answer tells whether an address is used elsewhere.
+    /// </summary>
     public static async Task InsertUserAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid userId, string displayName, string? email, DateTimeOffset now)
     {
-        try
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO users (id, display_name, email, created_at) VALUES (@userId, @displayName, @email, @now)",
-                new { userId, displayName, email, now = now.UtcDateTime }, tx);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            throw DomainException.Conflict("email_taken", $"A user with e-mail '{email}' already exists.");
-        }
+        await connection.ExecuteAsync(
+            "INSERT INTO users (id, display_name, email, created_at) VALUES (@userId, @displayName, @email, @now)",
+            new { userId, displayName, email, now = now.UtcDateTime }, tx);
     }
 
     /// <summary>Adds a new user to the organization with a role, in one transaction.</summary>
@@ -123,18 +123,26 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     public static Task InsertTokenAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, TokenView token, byte[] hash, Guid? createdBy) =>
         connection.ExecuteAsync(
             """
-            INSERT INTO api_tokens (id, user_id, token_hash, name, created_at, created_by, expires_at)
-            VALUES (@Id, @UserId, @hash, @Name, @createdAt, @createdBy, @expiresAt)
+            INSERT INTO api_tokens (id, user_id, organization_id, token_hash, name, created_at, created_by, expires_at)
+            VALUES (@Id, @UserId, @OrganizationId, @hash, @Name, @createdAt, @createdBy, @expiresAt)
             """,
-            new { token.Id, token.UserId, hash, token.Name, createdAt = token.CreatedAt.UtcDateTime, createdBy, expiresAt = token.ExpiresAt?.UtcDateTime },
+            new { token.Id, token.UserId, token.OrganizationId, hash, token.Name, createdAt = token.CreatedAt.UtcDateTime, createdBy, expiresAt = token.ExpiresAt?.UtcDateTime },
             tx);
 
-    /// <summary>A user's tokens, newest first.</summary>
-    public async Task<ImmutableArray<TokenView>> GetTokensAsync(Guid userId)
+    /// <summary>
+    /// A user's tokens bound to <paramref name="organizationId"/>, and their personal tokens when
+    /// <paramref name="includePersonal"/>, newest first.
+    /// </summary>
+    public async Task<ImmutableArray<TokenView>> GetTokensAsync(Guid userId, Guid organizationId, bool includePersonal)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<TokenRow>(
-            $"{TokenRow.Select} WHERE user_id = @userId ORDER BY created_at DESC, id", new { userId });
+            $"""
+            {TokenRow.Select}
+            WHERE user_id = @userId AND (organization_id = @organizationId OR (@includePersonal AND organization_id IS NULL))
+            ORDER BY created_at DESC, id
+            """,
+            new { userId, organizationId, includePersonal });
         return [.. rows.Select(r => r.ToView())];
     }
 
@@ -147,30 +155,34 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     }
 
     /// <summary>Marks a token revoked (keeping the first revocation time).</summary>
-    public async Task RevokeTokenAsync(Guid tokenId, DateTimeOffset now, AuditEntry audit)
+    public async Task RevokeTokenAsync(TokenView token, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, @now) WHERE id = @tokenId",
-            new { tokenId, now = now.UtcDateTime }, tx);
+            new { tokenId = token.Id, now = now.UtcDateTime }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        await ChangeNotifications.NotifyCallerChangedAsync(connection, tx, token.UserId);
         await tx.CommitAsync();
     }
 
     /// <summary>
-    /// The caller a token hash belongs to, with every membership, or null when the token is
-    /// unknown, revoked or expired.
+    /// The caller a token hash belongs to, or null when the token is unknown, revoked or expired.
+    /// A personal token carries every membership of its person; a bound token only the membership
+    /// in its organization (none, once the person left it).
     /// </summary>
     public async Task<(Caller Caller, DateTimeOffset? ExpiresAt)?> FindCallerAsync(byte[] tokenHash, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = (await connection.QueryAsync<CallerRow>(
             """
-            SELECT u.id AS UserId, u.display_name AS DisplayName, m.organization_id AS OrganizationId, m.role, t.expires_at AS ExpiresAt
+            SELECT u.id AS UserId, u.display_name AS DisplayName, m.organization_id AS OrganizationId, m.role,
+                   t.expires_at AS ExpiresAt, t.organization_id AS BoundTo
             FROM api_tokens t
             JOIN users u ON u.id = t.user_id
-            LEFT JOIN organization_members m ON m.user_id = u.id
+            LEFT JOIN organization_members m
+                ON m.user_id = u.id AND (t.organization_id IS NULL OR m.organization_id = t.organization_id)
             WHERE t.token_hash = @tokenHash AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > @now)
             """,
             new { tokenHash, now = now.UtcDateTime })).ToList();
@@ -182,7 +194,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
         var memberships = rows
             .Where(r => r.OrganizationId is not null && r.Role is not null)
             .ToImmutableDictionary(r => r.OrganizationId!.Value, r => DbText.FromDb<Role>(r.Role!));
-        return (new Caller(rows[0].UserId, rows[0].DisplayName, memberships), DbText.Utc(rows[0].ExpiresAt));
+        return (new Caller(rows[0].UserId, rows[0].DisplayName, memberships) { BoundTo = rows[0].BoundTo }, DbText.Utc(rows[0].ExpiresAt));
     }
 
     public sealed class OrganizationRow
@@ -212,7 +224,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
     private sealed class TokenRow
     {
         public const string Select =
-            "SELECT id, user_id AS UserId, name, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM api_tokens";
+            "SELECT id, user_id AS UserId, organization_id AS OrganizationId, name, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM api_tokens";
 
         public Guid Id { get; set; }
 
@@ -226,7 +238,9 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
 
         public DateTime? RevokedAt { get; set; }
 
-        public TokenView ToView() => new(Id, UserId, Name, DbText.Utc(CreatedAt), DbText.Utc(ExpiresAt), DbText.Utc(RevokedAt));
+        public Guid? OrganizationId { get; set; }
+
+        public TokenView ToView() => new(Id, UserId, Name, DbText.Utc(CreatedAt), DbText.Utc(ExpiresAt), DbText.Utc(RevokedAt)) { OrganizationId = OrganizationId };
     }
 
     private sealed class CallerRow
@@ -240,5 +254,7 @@ public sealed class OrganizationStore(NpgsqlDataSource db)
         public string? Role { get; set; }
 
         public DateTime? ExpiresAt { get; set; }
+
+        public Guid? BoundTo { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using EventSeries.Devices;
 using EventSeries.Persistence.Audit;
+using EventSeries.Persistence.Notifications;
 using EventSeries.Security;
 using Npgsql;
 
@@ -52,6 +53,7 @@ public sealed class ScannerDeviceStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(
             "UPDATE scanner_devices SET revoked_at = coalesce(revoked_at, @now) WHERE id = @deviceId", new { deviceId, now = now.UtcDateTime }, tx);
         await AuditTrail.AppendAsync(connection, tx, audit);
+        await ChangeNotifications.NotifyCallerChangedAsync(connection, tx, deviceId);
         await tx.CommitAsync();
     }
 

@@ -2,6 +2,7 @@ using Dapper;
 using EventSeries.Errors;
 using EventSeries.Series;
 using EventSeries.Persistence.Audit;
+using EventSeries.Persistence.Notifications;
 using EventSeries.Persistence.Rules;
 using Npgsql;
 
@@ -147,6 +148,13 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => UpsertLimitsAsync(connection, tx, seriesId, limits), changesScanRules: false);
 
     /// <summary>The organization an event belongs to, or null when there is no such event.</summary>
+    /// <summary>Whether the series' row still exists (deleting its event deletes it by cascade).</summary>
+    public async Task<bool> ExistsAsync(Guid seriesId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM event_series WHERE id = @seriesId)", new { seriesId });
+    }
+
     public async Task<Guid?> FindEventOrganizationAsync(Guid eventId)
     {
         await using var connection = await db.OpenConnectionAsync();

@@ -1,4 +1,5 @@
 using Dapper;
+using EventSeries.Errors;
 using EventSeries.Persistence.Audit;
 using EventSeries.Wristbands;
 using Npgsql;
@@ -16,14 +17,19 @@ public sealed class WristbandStore(NpgsqlDataSource db)
         return row?.ToView();
     }
 
-    /// <summary>Stores a new status.</summary>
+    /// <summary>Stores a new status; not found when the wristband is gone (its event was deleted).</summary>
     public async Task UpdateStatusAsync(Guid wristbandId, WristbandStatus status, DateTimeOffset now, AuditEntry audit)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(
+        var updated = await connection.ExecuteAsync(
             "UPDATE wristbands SET status = @status, updated_at = @now WHERE id = @wristbandId",
             new { wristbandId, status = status.ToDb(), now = now.UtcDateTime }, tx);
+        if (updated == 0)
+        {
+            throw DomainException.NotFound("Wristband");
+        }
+
         await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
     }

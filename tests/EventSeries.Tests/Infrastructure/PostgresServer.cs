@@ -35,6 +35,17 @@ public sealed class PostgresServer : IAsyncLifetime
         return WithDatabase(name, pooling: true);
     }
 
+    /// <summary>A fresh, empty database (no migrations applied); returns its connection string.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var name = "e_" + Guid.NewGuid().ToString("N")[..16];
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return WithDatabase(name, pooling: true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -5,7 +5,7 @@ namespace EventSeries.Grains.CheckIns.Rules;
 
 /// <summary>
 /// Each silo's copy of the scan rules (event, gates, series), read once per event and dropped the
-/// moment PostgreSQL reports a change (<see cref="ChangeListener"/>), so every silo enforces a
+/// moment PostgreSQL reports a change (<see cref="RulesChangeSubscriber"/>), so every silo enforces a
 /// lifecycle change within milliseconds without reading the database on each scan.
 /// </summary>
 public sealed class EventRulesCache(RulesStore store, DomainTime time)

@@ -1,19 +1,25 @@
-using EventSeries.Persistence.Rules;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace EventSeries.Grains.CheckIns.Rules;
+namespace EventSeries.Persistence.Notifications;
 
 /// <summary>
-/// Holds one connection that LISTENs for rule changes and drops the changed event from this silo's
-/// <see cref="EventRulesCache"/>. If the connection breaks, changes may have been missed, so the
-/// whole cache is dropped once it is back.
+/// One connection per process that LISTENs on every channel its <see cref="IChangeSubscriber"/>s
+/// need and hands each notification to them. If the connection breaks, changes may have been
+/// missed, so every subscriber forgets everything once it is back (and while it is down).
 /// </summary>
-public sealed partial class ChangeListener(NpgsqlDataSource db, EventRulesCache cache, ILogger<ChangeListener> logger) : BackgroundService
+public sealed partial class ChangeFeed(NpgsqlDataSource db, IEnumerable<IChangeSubscriber> subscribers, ILogger<ChangeFeed> logger) : BackgroundService
 {
+    private readonly ILookup<string, IChangeSubscriber> _byChannel = subscribers.ToLookup(s => s.Channel, StringComparer.Ordinal);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_byChannel.Count == 0)
+        {
+            return;
+        }
+
         var delay = TimeSpan.FromMilliseconds(200);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -22,17 +28,19 @@ public sealed partial class ChangeListener(NpgsqlDataSource db, EventRulesCache 
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (ChangeNotifications.ParseEventId(e.Payload) is { } eventId)
+                    foreach (var subscriber in _byChannel[e.Channel])
                     {
-                        cache.Invalidate(eventId);
+                        subscriber.OnChanged(e.Payload);
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChangeNotifications.Channel}", connection))
+                foreach (var channel in _byChannel.Select(g => g.Key))
                 {
+                    // Channel names are this assembly's constants, never input.
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
-                cache.InvalidateAll();
+                Gap();
                 delay = TimeSpan.FromMilliseconds(200);
                 while (!stoppingToken.IsCancellationRequested)
                 {
@@ -46,10 +54,18 @@ public sealed partial class ChangeListener(NpgsqlDataSource db, EventRulesCache 
             catch (Exception e)
             {
                 LogListenFailed(logger, e, delay);
-                cache.InvalidateAll();
+                Gap();
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
+        }
+    }
+
+    private void Gap()
+    {
+        foreach (var subscriber in _byChannel.SelectMany(g => g))
+        {
+            subscriber.OnGap();
         }
     }
 
