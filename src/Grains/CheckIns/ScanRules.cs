@@ -53,7 +53,7 @@ public static class ScanRules
             : ([], ScanDecision.Deny(ScanReasons.NoActiveSeries, null, "Nothing is open for this wristband now."));
     }
 
-    /// <summary>Checks one series: lifecycle, window, assignment, gate, then passback.</summary>
+    /// <summary>Checks one series: lifecycle, window, assignment, gate (assigned, open, direction, category), then passback.</summary>
     public static ScanDecision CheckSeries(
         SeriesRules series, GateRules gate, WristbandInfo wristband, bool assigned, Presence presence, ScanDirection direction,
         DateTimeOffset now, TimeZoneInfo zone)
@@ -86,6 +86,12 @@ public static class ScanRules
         if (gate.Status == GateStatus.Closed)
         {
             return ScanDecision.Deny(ScanReasons.GateNotAllowed, "gate_closed", $"Gate {gate.Name} is closed.", series);
+        }
+
+        if (!GateDirections.Accepts(gate.Kind, direction))
+        {
+            return ScanDecision.Deny(
+                ScanReasons.GateNotAllowed, "direction", direction == ScanDirection.In ? $"Gate {gate.Name} is an exit." : $"Gate {gate.Name} is not an exit.", series);
         }
 
         if (gate.AllowedCategories.Count > 0 && !gate.AllowedCategories.Contains(wristband.Category))

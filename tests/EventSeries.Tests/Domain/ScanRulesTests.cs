@@ -19,7 +19,7 @@ public sealed class ScanRulesTests
     [Fact]
     public void ActiveSeries_AfterItsWindowClosed_IsTooLate_WithTheLocalClosingTime()
     {
-        var gate = new GateRules(Guid.NewGuid(), "Main", GateStatus.Open, []);
+        var gate = new GateRules(Guid.NewGuid(), "Main", GateStatus.Open, [], GateKind.Mixed);
         var series = new SeriesRules(
             Guid.NewGuid(), "Day 1", Start, Start.AddHours(6), Start.AddHours(-1), Start.AddHours(6), SeriesLifecycle.Active, null,
             ReentryPolicy.Reentry, [gate.Id]);
@@ -32,4 +32,39 @@ public sealed class ScanRulesTests
         Assert.Equal((ScanReasons.OutsideWindow, "too_late"), (decision.Reason, decision.Detail));
         Assert.Equal("Check-in closed at 02:00.", decision.Message);
     }
+
+    private static readonly WristbandInfo General = new(Guid.NewGuid(), Guid.NewGuid(), "general", WristbandStatus.Active);
+    private static readonly TimeZoneInfo Utc = TimeZoneInfo.Utc;
+
+    /// <summary>The direction table of docs/architecture.md: entrances let in, exits let out, mixed gates both.</summary>
+    [Theory]
+    [InlineData(GateKind.Entry, ScanDirection.In, true)]
+    [InlineData(GateKind.Entry, ScanDirection.Out, false)]
+    [InlineData(GateKind.Exit, ScanDirection.In, false)]
+    [InlineData(GateKind.Exit, ScanDirection.Out, true)]
+    [InlineData(GateKind.Vip, ScanDirection.In, true)]
+    [InlineData(GateKind.Vip, ScanDirection.Out, false)]
+    [InlineData(GateKind.Staff, ScanDirection.In, true)]
+    [InlineData(GateKind.Staff, ScanDirection.Out, false)]
+    [InlineData(GateKind.Mixed, ScanDirection.In, true)]
+    [InlineData(GateKind.Mixed, ScanDirection.Out, true)]
+    public void AGatesKind_DecidesWhichDirectionsItAccepts(GateKind kind, ScanDirection direction, bool accepted)
+    {
+        var gate = new GateRules(Guid.NewGuid(), "Gate 7", GateStatus.Open, [], kind);
+        var series = Series(gate, closesAt: Start.AddHours(6));
+        var inside = new Presence(1, direction == ScanDirection.Out ? 1 : 0, 1);
+
+        var decision = ScanRules.CheckSeries(series, gate, General, assigned: true, inside, direction, Start, Utc);
+
+        Assert.Equal(accepted, decision.Allowed);
+        if (!accepted)
+        {
+            Assert.Equal((ScanReasons.GateNotAllowed, "direction"), (decision.Reason, decision.Detail));
+            Assert.Contains("Gate 7", decision.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>An active series from an hour before <see cref="Start"/> to six hours after, check-in closing at <paramref name="closesAt"/>.</summary>
+    private static SeriesRules Series(GateRules gate, DateTimeOffset closesAt) => new(
+        Guid.NewGuid(), "Day 1", Start, Start.AddHours(6), Start.AddHours(-1), closesAt, SeriesLifecycle.Active, null, ReentryPolicy.Reentry, [gate.Id]);
 }
