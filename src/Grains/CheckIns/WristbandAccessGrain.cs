@@ -220,7 +220,7 @@ public sealed class WristbandAccessGrain(
         }
         else
         {
-            var (open, denial) = ScanRules.SelectSeries(rules, _state.Assigned, now);
+            var (open, denial) = ScanRules.SelectSeries(rules, _state.Assigned, direction, now);
             if (denial is not null)
             {
                 return new Outcome(denial, null, 0);

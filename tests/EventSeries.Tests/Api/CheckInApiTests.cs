@@ -140,8 +140,8 @@ public sealed class CheckInApiTests(ApiFixture fixture)
         await fixture.AdvanceAsync(TimeSpan.FromHours(3));
         Assert.True((await g.ScanAsync(nfc)).Allowed);
 
-        // Past the window the series completes by itself (the automatic lifecycle); the too_late
-        // verdict for a still-active series is covered by ScanRulesTests.
+        // Past its end the series completes by itself (the automatic lifecycle); too_late for a
+        // series still running after check-in closed is covered by AutomaticLifecycleTests.
         await fixture.AdvanceAsync(TimeSpan.FromHours(7));
         var late = await g.VerifyAsync(nfc, direction: "out");
         Assert.Equal((ScanReasons.SeriesNotActive, "completed"), (late.Reason, late.Detail));
