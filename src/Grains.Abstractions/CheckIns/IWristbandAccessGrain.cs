@@ -18,7 +18,7 @@ public interface IWristbandAccessGrain : IGrainWithStringKey
     [Alias("scan")]
     Task<ScanVerdict> ScanAsync(ScanCommand scan);
 
-    /// <summary>Undoes an allowed entry that did not happen (the same scanner, or a manager, within 15 minutes).</summary>
+    /// <summary>Undoes an allowed entry that did not happen (the same scanner, person or device, or a manager, within 15 minutes).</summary>
     [Alias("annul")]
     Task<ScanVerdict> AnnulAsync(Caller caller, Guid seriesId, Guid checkinId);
 

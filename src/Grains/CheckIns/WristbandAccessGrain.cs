@@ -135,10 +135,14 @@ public sealed class WristbandAccessGrain(
             throw DomainException.NotFound("Check-in");
         }
 
+        // Anyone who may scan may take back their own entry (a device included: it sees the
+        // turnstile not turn); someone else's needs a manager, which a device never is.
         if (original.ActorUserId != caller.UserId)
         {
             caller.Authorize(rules.OrganizationId, Permission.AnnulOthersScans, "Event");
         }
+
+        caller.AuthorizeScan(rules.OrganizationId, _eventId, original.GateId);
 
         var now = time.Now();
         var presence = _state.PresenceIn(seriesId);
