@@ -4,7 +4,8 @@ namespace EventSeries.Api.Auth;
 
 /// <summary>
 /// Who may call what, before any grain is asked: every endpoint needs a person's token, except the
-/// scanner endpoints (scan, verify, scannable), which a scanner device's token may call too.
+/// scanner endpoints (scan, verify, scannable, annul), which a scanner device's token may call too;
+/// the grains then hold a device to its event, gates and (for annul) its own scans.
 /// The role matrix itself is checked by the grains (<see cref="RolePolicy"/>).
 /// </summary>
 public static class AuthPolicies

@@ -15,7 +15,10 @@ public sealed partial class ScanRequest
     /// <summary>in (the default) or out.</summary>
     public ScanDirection? Direction { get; init; }
 
-    /// <summary>A client-chosen id: sending the same scan again returns the first answer and changes nothing.</summary>
+    /// <summary>
+    /// A client-chosen id, unique per event: sending the same scan again returns the first answer and
+    /// changes nothing; the id with another nfcId, gateId or direction answers 409 scan_id_reused.
+    /// </summary>
     public Guid? ScanId { get; init; }
 
     /// <summary>When the scanner read the wristband (stored for audit; decisions use the server's clock).</summary>

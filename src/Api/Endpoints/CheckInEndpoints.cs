@@ -8,17 +8,24 @@ namespace EventSeries.Api.Endpoints;
 /// <summary>The check-in path: scans, verification, annulment, the log and what scanners need.</summary>
 public static class CheckInEndpoints
 {
-    /// <summary>The endpoints a scanner device may call as well as a person: scan, verify, scannable.</summary>
+    /// <summary>
+    /// The endpoints a scanner device may call as well as a person: scan, verify, scannable, and
+    /// annul (a device only its own entries, checked by the wristband's grain: the handheld is the
+    /// one that sees the turnstile did not turn).
+    /// </summary>
     public static IEndpointRouteBuilder MapScannerEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/events/{eventId:guid}/scans", ScanAsync).WithTags("Check-ins").WithName("Scan")
             .WithSummary("A scanner's call: ALLOW or DENY with a reason (200 for every decided scan), against the event's open series.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         var series = app.MapGroup("/api/series").WithTags("Check-ins");
         series.MapGet("/scannable", ListScannableAsync).WithName("ListScannableSeries")
             .WithSummary("Series of the caller's events whose check-in window is open now or opens within the hour, with gates and windows (a device: its event and gates).");
         series.MapPost("/{seriesId:guid}/checkins/verify", VerifyAsync).WithName("VerifyCheckin")
             .WithSummary("The same check as a scan, against this series only.");
+        series.MapPost("/{seriesId:guid}/checkins/{checkinId:guid}/annul", AnnulAsync).WithName("AnnulCheckin")
+            .WithSummary("Undoes an allowed entry that did not happen: the same scanner (person or device) or a manager, within 15 minutes.");
         return app;
     }
 
@@ -26,8 +33,6 @@ public static class CheckInEndpoints
     public static IEndpointRouteBuilder MapCheckInEndpoints(this IEndpointRouteBuilder app)
     {
         var series = app.MapGroup("/api/series").WithTags("Check-ins");
-        series.MapPost("/{seriesId:guid}/checkins/{checkinId:guid}/annul", AnnulAsync).WithName("AnnulCheckin")
-            .WithSummary("Undoes an allowed entry that did not happen: the same scanner or a manager, within 15 minutes.");
         series.MapGet("/{seriesId:guid}/checkins", ListAsync).WithName("ListCheckins")
             .WithSummary("The check-in log, newest first; filter by gateId, result (allowed/denied/annulled), reason, from/to; paged.");
         return app;

@@ -11,11 +11,14 @@ namespace EventSeries.CheckIns;
 [Alias("es.wristband-access")]
 public interface IWristbandAccessGrain : IGrainWithStringKey
 {
-    /// <summary>Decides a scan, logs it durably, and answers; the same scan id again returns the first answer.</summary>
+    /// <summary>
+    /// Decides a scan, logs it durably, and answers; the same scan id again returns the first answer
+    /// when it is the same scan (wristband, gate, direction), else 409 <c>scan_id_reused</c>.
+    /// </summary>
     [Alias("scan")]
     Task<ScanVerdict> ScanAsync(ScanCommand scan);
 
-    /// <summary>Undoes an allowed entry that did not happen (the same scanner, or a manager, within 15 minutes).</summary>
+    /// <summary>Undoes an allowed entry that did not happen (the same scanner, person or device, or a manager, within 15 minutes).</summary>
     [Alias("annul")]
     Task<ScanVerdict> AnnulAsync(Caller caller, Guid seriesId, Guid checkinId);
 

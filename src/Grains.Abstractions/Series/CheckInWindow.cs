@@ -20,4 +20,14 @@ public sealed record class CheckInWindow(
     /// <summary>The instant the window closes for a series running from <paramref name="startsAt"/> to <paramref name="endsAt"/>.</summary>
     public DateTimeOffset ClosesAt(DateTimeOffset startsAt, DateTimeOffset endsAt) =>
         ClosesMinutesAfterStart is { } minutes ? startsAt.AddMinutes(minutes) : endsAt;
+
+    /// <summary>
+    /// When the series completes by itself: at its end (or at the window's close, were that later).
+    /// Not at the close: people inside must still be able to leave, so exits are recorded until then.
+    /// </summary>
+    public DateTimeOffset CompletesAt(DateTimeOffset startsAt, DateTimeOffset endsAt)
+    {
+        var closes = ClosesAt(startsAt, endsAt);
+        return closes > endsAt ? closes : endsAt;
+    }
 }

@@ -24,17 +24,27 @@ public static class ScanRules
     };
 
     /// <summary>
-    /// The series a scanner's scan is checked against: the event's active series whose window is
-    /// open and to which the wristband is assigned, by start. With none, the denial that explains best.
+    /// The series a scanner's scan is checked against: the event's active series to which the
+    /// wristband is assigned, by start, whose window is open (entries) or has opened (exits: people
+    /// leave until the series completes, after check-in closed). With none, the denial that explains best.
     /// </summary>
     public static (ImmutableArray<SeriesRules> Candidates, ScanDecision? Denial) SelectSeries(
-        EventRules rules, ImmutableArray<Guid> assigned, DateTimeOffset now)
+        EventRules rules, ImmutableArray<Guid> assigned, ScanDirection direction, DateTimeOffset now)
     {
-        var open = rules.ActiveSeries.Where(s => s.InWindow(now)).ToList();
+        var open = rules.ActiveSeries.Where(s => direction == ScanDirection.In ? s.InWindow(now) : now >= s.OpensAt).ToList();
         var mine = open.Where(s => assigned.Contains(s.Id)).ToImmutableArray();
         if (!mine.IsEmpty)
         {
             return (mine, null);
+        }
+
+        // An entry to a series of its own that is still running but closed check-in: too late.
+        var closed = direction == ScanDirection.In
+            ? rules.ActiveSeries.Where(s => now >= s.ClosesAt && assigned.Contains(s.Id)).MaxBy(s => (s.ClosesAt, s.Id))
+            : null;
+        if (closed is not null)
+        {
+            return ([], TooLate(closed, rules.TimeZone));
         }
 
         // Only the wristband's own series can be upcoming for it: look those up rather than walk all.
@@ -53,7 +63,7 @@ public static class ScanRules
             : ([], ScanDecision.Deny(ScanReasons.NoActiveSeries, null, "Nothing is open for this wristband now."));
     }
 
-    /// <summary>Checks one series: lifecycle, window, assignment, gate, then passback.</summary>
+    /// <summary>Checks one series: lifecycle, window, assignment, gate (assigned, open, direction, category), then passback.</summary>
     public static ScanDecision CheckSeries(
         SeriesRules series, GateRules gate, WristbandInfo wristband, bool assigned, Presence presence, ScanDirection direction,
         DateTimeOffset now, TimeZoneInfo zone)
@@ -68,9 +78,10 @@ public static class ScanRules
             return TooEarly(series, zone);
         }
 
-        if (now >= series.ClosesAt)
+        // Only entries close with the window; exits go on until the series completes (at its end).
+        if (now >= series.ClosesAt && direction == ScanDirection.In)
         {
-            return ScanDecision.Deny(ScanReasons.OutsideWindow, "too_late", $"Check-in closed at {Local(series.ClosesAt, zone)}.", series);
+            return TooLate(series, zone);
         }
 
         if (!assigned)
@@ -86,6 +97,12 @@ public static class ScanRules
         if (gate.Status == GateStatus.Closed)
         {
             return ScanDecision.Deny(ScanReasons.GateNotAllowed, "gate_closed", $"Gate {gate.Name} is closed.", series);
+        }
+
+        if (!GateDirections.Accepts(gate.Kind, direction))
+        {
+            return ScanDecision.Deny(
+                ScanReasons.GateNotAllowed, "direction", direction == ScanDirection.In ? $"Gate {gate.Name} is an exit." : $"Gate {gate.Name} is not an exit.", series);
         }
 
         if (gate.AllowedCategories.Count > 0 && !gate.AllowedCategories.Contains(wristband.Category))
@@ -109,6 +126,9 @@ public static class ScanRules
         series.Reentry != ReentryPolicy.Unlimited && presence.Inside <= 0
             ? ScanDecision.Deny(ScanReasons.NotInside, null, "This wristband has not entered.", series)
             : ScanDecision.Allow(series, ScanDirection.Out);
+
+    private static ScanDecision TooLate(SeriesRules series, TimeZoneInfo zone) =>
+        ScanDecision.Deny(ScanReasons.OutsideWindow, "too_late", $"Check-in closed at {Local(series.ClosesAt, zone)}.", series);
 
     private static ScanDecision TooEarly(SeriesRules series, TimeZoneInfo zone) =>
         ScanDecision.Deny(ScanReasons.OutsideWindow, "too_early", $"Check-in opens at {Local(series.OpensAt, zone)}.", series);

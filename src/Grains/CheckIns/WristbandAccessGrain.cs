@@ -2,6 +2,7 @@ using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Rules;
 using EventSeries.Wristbands;
@@ -16,7 +17,7 @@ namespace EventSeries.Grains.CheckIns;
 /// </summary>
 [GrainType("wristband-access")]
 public sealed class WristbandAccessGrain(
-    EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, DomainTime time)
+    EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, AuditTrail audit, DomainTime time)
     : Grain, IWristbandAccessGrain
 {
     /// <summary>A refused wristband re-reads its assignments at most this often (new assignments are not pushed).</summary>
@@ -47,7 +48,7 @@ public sealed class WristbandAccessGrain(
         {
             if (_state.VerdictFor(scan.ScanId) is { } earlier)
             {
-                return earlier;
+                return await RepeatAsync(rules, scan, earlier);
             }
 
             var now = time.Now();
@@ -77,13 +78,15 @@ public sealed class WristbandAccessGrain(
             }
 
             // A unique index refused the row: this scan id was logged already (answer as the first
-            // time), or another activation of this wristband moved its presence on (read the truth
-            // from the log and decide again).
+            // time, if this is that scan; the id is event-wide, so it may have been another
+            // wristband's), or another activation of this wristband moved its presence on (read
+            // the truth from the log and decide again).
             await ReleaseCapacityAsync(outcome);
             if (scan.ScanId is { } repeated && await store.FindVerdictAsync(_eventId, repeated) is { } first)
             {
-                _state.Remember(repeated, first);
-                return first;
+                var answer = await RepeatAsync(rules, scan, first);
+                _state.Remember(repeated, answer);
+                return answer;
             }
 
             await ReloadAsync();
@@ -92,6 +95,34 @@ public sealed class WristbandAccessGrain(
                 throw DomainException.Conflict("scan_conflict", "The wristband was scanned elsewhere at the same moment; scan again.");
             }
         }
+    }
+
+    /// <summary>
+    /// The answer to a scan id seen before: the first verdict when this is the same scan (a retry),
+    /// else a 409 recorded in the audit trail, so a learnt scan id admits no other card, gate or way.
+    /// </summary>
+    private async Task<ScanVerdict> RepeatAsync(EventRules rules, ScanCommand scan, ScanVerdict first)
+    {
+        if (ScanIdReuse.Differences(first, _nfcId, scan) is not { } differs)
+        {
+            return first;
+        }
+
+        if (_state.Wristband is null)
+        {
+            DeactivateOnIdle(); // as after any answer for an unknown UID
+        }
+
+        try
+        {
+            await audit.RecordAsync(ScanIdReuse.Audit(scan, rules.OrganizationId, _nfcId, first, differs, time.Now()));
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            throw DomainException.Unavailable("The scan could not be recorded; nothing was admitted.");
+        }
+
+        throw ScanIdReuse.Refusal(scan.ScanId!.Value, differs);
     }
 
     public async Task<ScanVerdict> AnnulAsync(Caller caller, Guid seriesId, Guid checkinId)
@@ -104,10 +135,14 @@ public sealed class WristbandAccessGrain(
             throw DomainException.NotFound("Check-in");
         }
 
+        // Anyone who may scan may take back their own entry (a device included: it sees the
+        // turnstile not turn); someone else's needs a manager, which a device never is.
         if (original.ActorUserId != caller.UserId)
         {
             caller.Authorize(rules.OrganizationId, Permission.AnnulOthersScans, "Event");
         }
+
+        caller.AuthorizeScan(rules.OrganizationId, _eventId, original.GateId);
 
         var now = time.Now();
         var presence = _state.PresenceIn(seriesId);
@@ -189,7 +224,7 @@ public sealed class WristbandAccessGrain(
         }
         else
         {
-            var (open, denial) = ScanRules.SelectSeries(rules, _state.Assigned, now);
+            var (open, denial) = ScanRules.SelectSeries(rules, _state.Assigned, direction, now);
             if (denial is not null)
             {
                 return new Outcome(denial, null, 0);

@@ -22,15 +22,16 @@ public sealed partial class SeriesGrain
 
         var spec = state.Series.Spec;
         var opens = spec.Window.OpensAt(spec.StartsAt);
-        var closes = spec.Window.ClosesAt(spec.StartsAt, spec.EndsAt);
+        var completes = spec.Window.CompletesAt(spec.StartsAt, spec.EndsAt);
         if (state.Series.Lifecycle == SeriesLifecycle.Scheduled && time.Now() >= opens)
         {
             await TransitionAsync(state, SeriesLifecycle.Active, new TransitionActor(null, SystemActor, $"The check-in window opened at {opens:u}."));
         }
 
-        if (state.Series.Lifecycle == SeriesLifecycle.Active && time.Now() >= closes)
+        // Completed at the end, not when check-in closes: exits still need an active series.
+        if (state.Series.Lifecycle == SeriesLifecycle.Active && time.Now() >= completes)
         {
-            await TransitionAsync(state, SeriesLifecycle.Completed, new TransitionActor(null, SystemActor, $"The check-in window closed at {closes:u}."));
+            await TransitionAsync(state, SeriesLifecycle.Completed, new TransitionActor(null, SystemActor, $"The series ended at {completes:u}."));
         }
 
         return state.Series.Lifecycle;

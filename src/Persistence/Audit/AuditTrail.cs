@@ -26,6 +26,15 @@ public sealed class AuditTrail(NpgsqlDataSource db)
         }
     }
 
+    /// <summary>Appends one entry on its own (a refused attempt worth recording, with no write to join).</summary>
+    public async Task RecordAsync(AuditEntry entry)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await AppendAsync(connection, tx, entry);
+        await tx.CommitAsync();
+    }
+
     /// <summary>One organization's entries, newest first, optionally filtered by action or target.</summary>
     public async Task<Page<AuditRecord>> ListAsync(Guid organizationId, string? action, string? targetId, PageRequest page)
     {

@@ -24,8 +24,8 @@ public sealed record EventRules(
     public ImmutableArray<SeriesRules> ActiveSeries { get; } = [.. Series.Where(s => s.Lifecycle == SeriesLifecycle.Active)];
 }
 
-/// <summary>A gate as scans see it.</summary>
-public sealed record GateRules(Guid Id, string Name, GateStatus Status, ImmutableHashSet<string> AllowedCategories);
+/// <summary>A gate as scans see it; its kind decides which directions it lets through.</summary>
+public sealed record GateRules(Guid Id, string Name, GateStatus Status, ImmutableHashSet<string> AllowedCategories, GateKind Kind);
 
 /// <summary>A series as scans see it.</summary>
 public sealed record SeriesRules(

@@ -14,7 +14,7 @@ public sealed class RulesStore(NpgsqlDataSource db)
         using var results = await connection.QueryMultipleAsync(
             """
             SELECT organization_id AS OrganizationId, time_zone AS TimeZone FROM events WHERE id = @eventId;
-            SELECT id, name, status, allowed_categories FROM gates WHERE event_id = @eventId;
+            SELECT id, name, status, allowed_categories, kind FROM gates WHERE event_id = @eventId;
             SELECT s.id, s.name, s.starts_at, s.ends_at, s.checkin_opens_minutes_before, s.checkin_closes_minutes_after, s.lifecycle_status,
                    s.capacity, s.reentry_policy, coalesce(array_agg(g.gate_id) FILTER (WHERE g.gate_id IS NOT NULL), '{}') AS gate_ids
             FROM event_series s LEFT JOIN series_gates g ON g.series_id = s.id
@@ -27,13 +27,13 @@ public sealed class RulesStore(NpgsqlDataSource db)
             return null;
         }
 
-        var gates = await results.ReadAsync<(Guid Id, string Name, string Status, string[] Allowed)>();
+        var gates = await results.ReadAsync<(Guid Id, string Name, string Status, string[] Allowed, string Kind)>();
         var series = await results.ReadAsync<(Guid Id, string Name, DateTime StartsAt, DateTime EndsAt, int Opens, int? Closes, string Lifecycle, int? Capacity, string Reentry, Guid[] GateIds)>();
         return new EventRules(
             eventId,
             e.OrganizationId,
             TimeZoneInfo.TryFindSystemTimeZoneById(e.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc,
-            gates.ToImmutableDictionary(g => g.Id, g => new GateRules(g.Id, g.Name, DbText.FromDb<GateStatus>(g.Status), [.. g.Allowed])),
+            gates.ToImmutableDictionary(g => g.Id, g => new GateRules(g.Id, g.Name, DbText.FromDb<GateStatus>(g.Status), [.. g.Allowed], DbText.FromDb<GateKind>(g.Kind))),
             [.. series.Select(s =>
             {
                 var window = new CheckInWindow(s.Opens, s.Closes);

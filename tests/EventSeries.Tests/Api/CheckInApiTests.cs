@@ -67,13 +67,33 @@ public sealed class CheckInApiTests(ApiFixture fixture)
         var backGate = await g.ScanAsync(g.Wristbands[0].NfcId, g.Back);
         Assert.Equal((ScanReasons.GateNotAllowed, "gate_not_assigned"), (backGate.Reason, backGate.Detail));
 
-        await client.PutOkAsync<EventSeries.Events.GateView>($"/api/events/{g.Event.Id}/gates/{g.Main.Id}", new { name = "Main", kind = "entry", status = "closed" });
+        await client.PutOkAsync<EventSeries.Events.GateView>($"/api/events/{g.Event.Id}/gates/{g.Main.Id}", new { name = "Main", kind = "mixed", status = "closed" });
         var closed = await g.ScanAsync(g.Wristbands[2].NfcId);
         Assert.Equal((ScanReasons.GateNotAllowed, "gate_closed"), (closed.Reason, closed.Detail));
 
         var notAssigned = await g.ScanAsync(g.Unassigned.NfcId, g.Vip);
         Assert.Equal(ScanReasons.NotAssigned, notAssigned.Reason);
         Assert.Equal(7, await Db.CountAsync(fixture.ConnectionString, "SELECT count(*) FROM checkin_logs WHERE event_id = @e", ("e", g.Event.Id)));
+    }
+
+    [Fact]
+    public async Task AnExitGate_LetsPeopleOutOnly_AndAnEntryGateInOnly()
+    {
+        using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
+        var g = await GateScenario.CreateAsync(client, fixture.Clock.GetUtcNow());
+        var entrance = await client.PostOkAsync<EventSeries.Events.GateView>($"/api/events/{g.Event.Id}/gates", new { name = "North entrance", kind = "entry" });
+        var exit = await client.PostOkAsync<EventSeries.Events.GateView>($"/api/events/{g.Event.Id}/gates", new { name = "North exit", kind = "exit" });
+        await client.PostOkAsync<ImmutableArray<Guid>>($"/api/series/{g.Series.Id}/gates", new { gateIds = new[] { entrance.Id, exit.Id } }, HttpStatusCode.OK);
+        var nfc = g.Wristbands[0].NfcId;
+
+        var inAtExit = await g.ScanAsync(nfc, exit);
+        Assert.Equal((false, ScanReasons.GateNotAllowed, "direction"), (inAtExit.Allowed, inAtExit.Reason, inAtExit.Detail));
+        Assert.True((await g.ScanAsync(nfc, entrance)).Allowed);
+        var outAtEntrance = await g.ScanAsync(nfc, entrance, direction: "out");
+        Assert.Equal((false, ScanReasons.GateNotAllowed, "direction"), (outAtEntrance.Allowed, outAtEntrance.Reason, outAtEntrance.Detail));
+        Assert.True((await g.ScanAsync(nfc, exit, direction: "out")).Allowed);
+
+        Assert.Equal(0, await Db.CountAsync(fixture.ConnectionString, "SELECT sum(occupancy_delta) FROM checkin_logs WHERE series_id = @s", ("s", g.Series.Id)));
     }
 
     [Fact]
@@ -120,8 +140,8 @@ public sealed class CheckInApiTests(ApiFixture fixture)
         await fixture.AdvanceAsync(TimeSpan.FromHours(3));
         Assert.True((await g.ScanAsync(nfc)).Allowed);
 
-        // Past the window the series completes by itself (the automatic lifecycle); the too_late
-        // verdict for a still-active series is covered by ScanRulesTests.
+        // Past its end the series completes by itself (the automatic lifecycle); too_late for a
+        // series still running after check-in closed is covered by AutomaticLifecycleTests.
         await fixture.AdvanceAsync(TimeSpan.FromHours(7));
         var late = await g.VerifyAsync(nfc, direction: "out");
         Assert.Equal((ScanReasons.SeriesNotActive, "completed"), (late.Reason, late.Detail));

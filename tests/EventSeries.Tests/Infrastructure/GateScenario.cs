@@ -8,7 +8,7 @@ namespace EventSeries.Tests.Infrastructure;
 
 /// <summary>
 /// An event whose series is active with its check-in window open at the host's (fake) now: gates
-/// Main (entry), VIP (vip only) and Back (not assigned to the series), general and vip wristbands
+/// Main (mixed: in and out), VIP (vip only, in) and Back (not assigned to the series), general and vip wristbands
 /// all assigned, plus one registered but unassigned wristband.
 /// </summary>
 public sealed record GateScenario(
@@ -22,7 +22,7 @@ public sealed record GateScenario(
         {
             name = "Gate Festival", timeZone = "Europe/Berlin", categories = new[] { new { name = "general" }, new { name = "vip" } },
         });
-        var main = await client.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Main", kind = "entry" });
+        var main = await client.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Main", kind = "mixed" });
         var vipGate = await client.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "VIP", kind = "vip", allowedCategories = new[] { "vip" } });
         var back = await client.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Back", kind = "staff" });
         var tag = ev.Id.ToString("N")[..10];

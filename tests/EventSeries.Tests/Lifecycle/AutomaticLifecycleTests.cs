@@ -1,5 +1,9 @@
+using System.Net;
+using EventSeries.CheckIns;
+using EventSeries.Events;
 using EventSeries.Persistence.Queries;
 using EventSeries.Series;
+using EventSeries.Wristbands;
 
 namespace EventSeries.Tests.Lifecycle;
 
@@ -48,6 +52,50 @@ public sealed class AutomaticLifecycleTests(PostgresServer postgres)
         Assert.Equal(2, await Db.CountAsync(host.ConnectionString,
             "SELECT count(*) FROM audit_log WHERE target_id = @id AND action = 'series.transition' AND actor = 'system' AND actor_user_id IS NULL",
             ("id", series.Id.ToString())));
+    }
+
+    /// <summary>
+    /// Check-in may close long before the series ends: the series stays active until its end, so
+    /// late entries are refused as too late while people can still leave (and occupancy falls).
+    /// </summary>
+    [Fact]
+    public async Task ASeriesWhoseWindowClosesBeforeItEnds_StaysActiveUntilItsEnd_RefusingEntriesButLettingPeopleOut()
+    {
+        await using var host = await StartAsync();
+        using var client = host.Client((await Tenant.BootstrapAsync(host.ConnectionString)).Token);
+        var s = await LifecycleScenario.CreateAsync(client);
+        var gate = await client.PostOkAsync<GateView>($"/api/events/{s.Event.Id}/gates", new { name = "Main", kind = "mixed" });
+        var bands = await client.PostOkAsync<ImmutableArray<WristbandView>>($"/api/events/{s.Event.Id}/wristbands", new
+        {
+            wristbands = new[] { new { nfcId = $"EARLY{s.Event.Id:N}"[..20], category = "general" }, new { nfcId = $"LATE{s.Event.Id:N}"[..20], category = "general" } },
+        });
+        var start = host.Clock.GetUtcNow().AddHours(2);
+        var series = await client.PostOkAsync<SeriesView>("/api/series", new
+        {
+            eventId = s.Event.Id, name = "Matinee", startsAt = start, endsAt = start.AddHours(3), gateIds = new[] { gate.Id },
+            checkInWindow = new { opensMinutesBeforeStart = 60, closesMinutesAfterStart = 60 },
+        });
+        await client.PostOkAsync<AssignmentResult>($"/api/series/{series.Id}/wristbands/bulk", new { wristbandIds = bands.Select(b => b.Id) }, HttpStatusCode.OK);
+        await s.TransitionAsync(series.Id, "scheduled");
+        Task<ScanVerdict> ScanAsync(WristbandView band, string direction) =>
+            client.PostOkAsync<ScanVerdict>($"/api/events/{s.Event.Id}/scans", new { nfcId = band.NfcId, gateId = gate.Id, direction }, HttpStatusCode.OK);
+
+        await host.AdvanceAsync(TimeSpan.FromHours(1));
+        Assert.True((await ScanAsync(bands[0], "in")).Allowed);
+
+        await host.AdvanceAsync(TimeSpan.FromHours(2)); // check-in closed an instant ago; the show runs two more hours
+        Assert.Equal(Active, await s.LifecycleAsync(series.Id));
+        var late = await ScanAsync(bands[1], "in");
+        Assert.Equal((false, ScanReasons.OutsideWindow, "too_late"), (late.Allowed, late.Reason, late.Detail));
+        Assert.True((await ScanAsync(bands[0], "out")).Allowed);
+        Assert.Equal(0, (await client.PostOkAsync<SeriesMetrics>($"/api/series/{series.Id}/metrics/compute", new { }, HttpStatusCode.OK)).Occupancy);
+
+        await host.AdvanceAsync(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        Assert.Equal(Active, await s.LifecycleAsync(series.Id));
+        await host.AdvanceAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(Completed, await s.LifecycleAsync(series.Id));
+        Assert.Equal(series.EndsAt, (await s.TransitionsAsync(series.Id))[^1].At);
+        Assert.Equal(ScanReasons.NoActiveSeries, (await ScanAsync(bands[0], "out")).Reason);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed record MatrixWorld(
             organizationId, name = "Matrix Fest", timeZone = "Europe/Berlin", categories = new[] { new { name = "general" }, new { name = "vip" } },
         });
         var empty = await owner.PostOkAsync<EventView>("/api/events", new { organizationId, name = "Empty Fest" });
-        var main = await owner.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Main", kind = "entry" });
+        var main = await owner.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Main", kind = "mixed" });
         var side = await owner.PostOkAsync<GateView>($"/api/events/{ev.Id}/gates", new { name = "Side", kind = "entry" });
         var tag = ev.Id.ToString("N")[..12];
         var wristbands = await owner.PostOkAsync<ImmutableArray<WristbandView>>($"/api/events/{ev.Id}/wristbands", new

@@ -64,9 +64,13 @@ public sealed class RoleMatrixTests(ApiFixture fixture)
                 continue;
             }
 
+            // An endpoint no device may call refuses every device with 403 before looking anything
+            // up; one a device may call for some targets (annul: its own) looks up first, so another
+            // organization's device gets the 404 anyone from there gets.
+            var deviceReachable = rows.Any(r => r.Method == row.Method && r.Path == row.Path && r.Cells["device"] != "403");
             foreach (var role in PersonRoles.Append("device"))
             {
-                var expected = role == "device" && row.Cells["device"] == "403" ? "403" : other;
+                var expected = role == "device" && !deviceReachable ? "403" : other;
                 var caller = role == "device" ? awayDevice : away.Clients[role];
                 var context = new MatrixContext(sharedWorld, caller, role == "device" ? null : away.UserIds[role], home.Clients["owner"], NewTenantAsync);
                 var (_, failure) = await CheckCellAsync(row, $"{role} of another organization", expected, @case, context, sharedWorld);

@@ -35,13 +35,16 @@ public sealed class ScannerDeviceTests(ApiFixture fixture)
         var verified = await device.PostOkAsync<ScanVerdict>($"/api/series/{gates.Series.Id}/checkins/verify", new { nfcId = gates.Wristbands[1].NfcId, gateId = gates.Main.Id }, HttpStatusCode.OK);
         Assert.True(verified.Allowed);
 
+        var persons = await owner.PostOkAsync<ScanVerdict>($"/api/events/{gates.Event.Id}/scans", new { nfcId = gates.Wristbands[3].NfcId, gateId = gates.Vip.Id }, HttpStatusCode.OK);
+        Assert.True(persons.Allowed);
+
         var before = await Db.FingerprintAsync(fixture.ConnectionString);
         await ApiClient.ProblemAsync(await device.PostAsync($"/api/events/{gates.Event.Id}/scans", new { nfcId = gates.Wristbands[2].NfcId, gateId = gates.Vip.Id }), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.PostAsync($"/api/events/{other.Event.Id}/scans", new { nfcId = other.Wristbands[0].NfcId, gateId = other.Main.Id }), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.PostAsync($"/api/series/{other.Series.Id}/checkins/verify", new { nfcId = other.Wristbands[0].NfcId, gateId = other.Main.Id }), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.GetAsync($"/api/events/{gates.Event.Id}"), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.GetAsync($"/api/series/{gates.Series.Id}/checkins"), HttpStatusCode.Forbidden);
-        await ApiClient.ProblemAsync(await device.PostAsync($"/api/series/{gates.Series.Id}/checkins/{verdict.CheckinId}/annul", new { }), HttpStatusCode.Forbidden);
+        await ApiClient.ProblemAsync(await device.PostAsync($"/api/series/{gates.Series.Id}/checkins/{persons.CheckinId}/annul", new { }), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.PostAsync("/api/organizations", new { name = "Device's own org" }), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await device.GetAsync($"/api/series/scannable?eventId={other.Event.Id}"), HttpStatusCode.Forbidden);
         Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
@@ -51,6 +54,39 @@ public sealed class ScannerDeviceTests(ApiFixture fixture)
         var series = Assert.Single(scannable);
         Assert.Equal(gates.Series.Id, series.SeriesId);
         Assert.Equal([gates.Main.Id], series.Gates.Select(g => g.Id));
+    }
+
+    /// <summary>The handheld knows when the turnstile did not turn: it may take back its own entry, as a member may, and nobody else's.</summary>
+    [Fact]
+    public async Task ADevice_MayAnnulItsOwnEntryWithinTheWindow_ButNotAnotherDevicesOrAPersons()
+    {
+        var tenant = await fixture.NewTenantAsync("Annulling Device Org");
+        using var owner = fixture.Host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(owner, fixture.Clock.GetUtcNow(), general: 4, vip: 0);
+        var first = await owner.PostOkAsync<IssuedDevice>($"/api/events/{g.Event.Id}/devices", new { name = "Handheld A", gateIds = new[] { g.Main.Id } });
+        var second = await owner.PostOkAsync<IssuedDevice>($"/api/events/{g.Event.Id}/devices", new { name = "Handheld B" });
+        using var a = fixture.Host.Client(first.Token);
+        using var b = fixture.Host.Client(second.Token);
+        Task<ScanVerdict> ScanAsync(ApiClient by, int wristband) =>
+            by.PostOkAsync<ScanVerdict>($"/api/events/{g.Event.Id}/scans", new { nfcId = g.Wristbands[wristband].NfcId, gateId = g.Main.Id }, HttpStatusCode.OK);
+        string Annul(ScanVerdict entry) => $"/api/series/{g.Series.Id}/checkins/{entry.CheckinId}/annul";
+        var own = await ScanAsync(a, 0);
+        var othersDevice = await ScanAsync(b, 1);
+        var persons = await ScanAsync(owner, 2);
+
+        var before = await Db.FingerprintAsync(fixture.ConnectionString);
+        await ApiClient.ProblemAsync(await a.PostAsync(Annul(othersDevice), new { }), HttpStatusCode.Forbidden);
+        await ApiClient.ProblemAsync(await a.PostAsync(Annul(persons), new { }), HttpStatusCode.Forbidden);
+        Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
+
+        var annulled = await a.PostOkAsync<ScanVerdict>(Annul(own), new { }, HttpStatusCode.OK);
+        Assert.Equal(ScanReasons.Annulled, annulled.Reason);
+        Assert.Equal(first.Device.Id, await Db.ScalarAsync<Guid>(fixture.ConnectionString,
+            "SELECT actor_user_id FROM checkin_logs WHERE annuls = @id", ("id", own.CheckinId)));
+
+        var tooOld = await ScanAsync(a, 3);
+        await fixture.AdvanceAsync(TimeSpan.FromMinutes(16));
+        await ApiClient.ProblemAsync(await a.PostAsync(Annul(tooOld), new { }), HttpStatusCode.Conflict, "not_annullable");
     }
 
     [Fact]
