@@ -31,6 +31,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton<SeriesDirectory>();
         services.TryAddSingleton<CallerCache>();
         services.TryAddSingleton<AuthenticationThrottle>();
+        services.AddEventSeriesForwardedHeaders();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(AuthPolicies.Configure);
@@ -61,6 +62,8 @@ public static class ApiHostingExtensions
     /// </summary>
     public static WebApplication MapEventSeriesApi(this WebApplication app)
     {
+        // First: everything after it, the authentication throttle included, sees the real client address.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulCharacterGuard();
