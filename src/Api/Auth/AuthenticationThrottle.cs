@@ -4,13 +4,20 @@ using System.Net;
 namespace EventSeries.Api.Auth;
 
 /// <summary>
-/// Limits failed authentications per client address, so tokens cannot be guessed: after
-/// <see cref="MaxFailures"/> failures within <see cref="Window"/>, requests from that address
-/// whose token is not known to be valid are refused with 429 without being looked up, until the
-/// window ends. Tokens that authenticated from the address recently keep working, so a valid
-/// scanner behind the same address as a guesser is not slowed.
-/// A fixed window on <see cref="DomainTime"/> (rather than System.Threading.RateLimiting, whose
-/// limiters run on the real clock) so tests move time instead of waiting.
+/// Bounds what guessing tokens costs, without ever refusing a valid token. Per client address,
+/// failures are counted in a fixed <see cref="Window"/>; past <see cref="MaxFailures"/> the address
+/// is blocked until the window ends, which means:
+/// <list type="bullet">
+/// <item>a token that failed recently (from anywhere) is answered 429 from memory, no lookup;</item>
+/// <item>a token that authenticated recently (from anywhere) is looked up as usual, unslowed;</item>
+/// <item>any other token is still looked up, because it may be a new scanner's, but at most one
+/// such lookup per blocked address runs at a time, so a flood from one address costs at most one
+/// indexed query in flight; it answers 429 if it fails and is let in if it is valid.</item>
+/// </list>
+/// A valid token is therefore never refused: the worst a guesser sharing a venue's address can do
+/// is make a new scanner's first request wait its turn. A fixed window on <see cref="DomainTime"/>
+/// (rather than System.Threading.RateLimiting, whose limiters run on the real clock) so tests move
+/// time instead of waiting.
 /// </summary>
 public sealed class AuthenticationThrottle(DomainTime time)
 {
@@ -20,34 +27,34 @@ public sealed class AuthenticationThrottle(DomainTime time)
     /// <summary>The counting window.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a successful token stays trusted from its address while that address is blocked.</summary>
+    /// <summary>How long a token that authenticated skips the one-at-a-time lookups of blocked addresses.</summary>
     public static readonly TimeSpan TrustedFor = TimeSpan.FromMinutes(30);
 
-    private const int SweepAbove = 50_000;
+    /// <summary>How long a failed token is answered from memory. Tokens are random: a failed one never becomes valid.</summary>
+    public static readonly TimeSpan FailedFor = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<IPAddress, Failures> _failures = new();
-    private readonly ConcurrentDictionary<(IPAddress, string), DateTimeOffset> _trusted = new();
+    // Past this many entries a map is swept (at most once a second); a full map of live failed
+    // tokens stops growing: unseen garbage is then looked up, one at a time per blocked address.
+    private const int MaxEntries = 100_000;
 
-    /// <summary>
-    /// Whether <paramref name="address"/> is blocked for a token with <paramref name="tokenKey"/>
-    /// (a hash, never the secret); when it is, how long until it may try again.
-    /// </summary>
-    public bool IsBlocked(IPAddress? address, string tokenKey, out TimeSpan retryAfter)
+    private readonly ConcurrentDictionary<IPAddress, Address> _addresses = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _trusted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _failed = new(StringComparer.Ordinal);
+    private long _nextSweepTicks;
+
+    /// <summary>Whether <paramref name="address"/> is over the limit; when it is, how long until the window ends.</summary>
+    public bool IsBlocked(IPAddress? address, out TimeSpan retryAfter)
     {
         retryAfter = TimeSpan.Zero;
-        if (address is null || !_failures.TryGetValue(address, out var failures))
+        if (address is null || !_addresses.TryGetValue(address, out var state))
         {
             return false;
         }
 
+        var (start, count) = state.Read();
+        var endsAt = start + Window;
         var now = time.Now();
-        var endsAt = failures.Start + Window;
-        if (failures.Count < MaxFailures || endsAt <= now)
-        {
-            return false;
-        }
-
-        if (_trusted.TryGetValue((address, tokenKey), out var until) && until > now)
+        if (count < MaxFailures || endsAt <= now)
         {
             return false;
         }
@@ -56,56 +63,107 @@ public sealed class AuthenticationThrottle(DomainTime time)
         return true;
     }
 
-    /// <summary>Counts a failed authentication from <paramref name="address"/>.</summary>
-    public void RecordFailure(IPAddress? address)
+    /// <summary>Whether the token with <paramref name="tokenKey"/> (a hash, never the secret) failed recently: no need to look it up.</summary>
+    public bool FailedRecently(string tokenKey) => _failed.TryGetValue(tokenKey, out var until) && until > time.Now();
+
+    /// <summary>
+    /// Waits until the token may be looked up: at once, unless the address is blocked and the token
+    /// is not known to be valid; then one lookup at a time per address. Dispose the result after the lookup.
+    /// </summary>
+    public async ValueTask<IDisposable?> EnterLookupAsync(IPAddress? address, string tokenKey, CancellationToken cancellationToken)
     {
-        if (address is null)
+        if (address is null || !IsBlocked(address, out _)
+            || (_trusted.TryGetValue(tokenKey, out var until) && until > time.Now())
+            || !_addresses.TryGetValue(address, out var state))
         {
-            return;
+            return null;
         }
 
-        var now = time.Now();
-        Sweep(now);
-        _failures.AddOrUpdate(
-            address,
-            _ => new Failures(now, 1),
-            (_, f) => f.Start + Window <= now ? new Failures(now, 1) : f with { Count = f.Count + 1 });
+        await state.Lookups.WaitAsync(cancellationToken);
+        return state;
     }
 
-    /// <summary>Remembers that a token authenticated from <paramref name="address"/>.</summary>
-    public void RecordSuccess(IPAddress? address, string tokenKey)
+    /// <summary>Counts a failed authentication from <paramref name="address"/>, and remembers the token that failed (when there was one).</summary>
+    public void RecordFailure(IPAddress? address, string? tokenKey)
     {
-        if (address is null)
+        var now = time.Now();
+        Sweep(now);
+        if (tokenKey is not null && _failed.Count < MaxEntries)
         {
-            return;
+            _failed[tokenKey] = now + FailedFor;
         }
 
+        if (address is not null)
+        {
+            _addresses.GetOrAdd(address, _ => new Address()).Fail(now);
+        }
+    }
+
+    /// <summary>Remembers that a token authenticated, so it is never made to wait behind guesses.</summary>
+    public void RecordSuccess(string tokenKey)
+    {
         // Refreshed only when half used up: scans authenticate thousands of times a second.
         var now = time.Now();
-        if (!_trusted.TryGetValue((address, tokenKey), out var until) || until - now < TrustedFor / 2)
+        if (!_trusted.TryGetValue(tokenKey, out var until) || until - now < TrustedFor / 2)
         {
-            _trusted[(address, tokenKey)] = now + TrustedFor;
+            _trusted[tokenKey] = now + TrustedFor;
         }
     }
 
     private void Sweep(DateTimeOffset now)
     {
-        if (_failures.Count > SweepAbove)
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < next || Math.Max(_addresses.Count, Math.Max(_trusted.Count, _failed.Count)) <= MaxEntries / 2
+            || Interlocked.CompareExchange(ref _nextSweepTicks, now.AddSeconds(1).UtcTicks, next) != next)
         {
-            foreach (var stale in _failures.Where(f => f.Value.Start + Window <= now))
-            {
-                _failures.TryRemove(stale);
-            }
+            return;
         }
 
-        if (_trusted.Count > SweepAbove)
+        foreach (var stale in _addresses.Where(a => a.Value.Read().Start + Window <= now))
         {
-            foreach (var stale in _trusted.Where(t => t.Value <= now))
+            _addresses.TryRemove(stale);
+        }
+
+        foreach (var map in new[] { _trusted, _failed })
+        {
+            foreach (var stale in map.Where(t => t.Value <= now))
             {
-                _trusted.TryRemove(stale);
+                map.TryRemove(stale);
             }
         }
     }
 
-    private sealed record Failures(DateTimeOffset Start, int Count);
+    /// <summary>One address: its failures in the current window, and the gate its blocked lookups pass one at a time.</summary>
+    private sealed class Address : IDisposable
+    {
+        private readonly Lock _lock = new();
+        private DateTimeOffset _start;
+        private int _count;
+
+        public SemaphoreSlim Lookups { get; } = new(1, 1);
+
+        public (DateTimeOffset Start, int Count) Read()
+        {
+            lock (_lock)
+            {
+                return (_start, _count);
+            }
+        }
+
+        public void Fail(DateTimeOffset now)
+        {
+            lock (_lock)
+            {
+                if (_start + Window <= now)
+                {
+                    (_start, _count) = (now, 0);
+                }
+
+                _count++;
+            }
+        }
+
+        /// <summary>Ends this request's turn at the gate.</summary>
+        public void Dispose() => Lookups.Release();
+    }
 }

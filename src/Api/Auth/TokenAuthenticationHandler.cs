@@ -10,7 +10,8 @@ namespace EventSeries.Api.Auth;
 /// <summary>
 /// Authenticates "Authorization: Bearer es_..." by the SHA-256 of the secret, and attaches the
 /// <see cref="Caller"/> (a user with every membership, or a scanner device) to the request.
-/// Failed attempts are counted per client address; past the limit they are answered 429.
+/// Failed attempts are counted per client address (the real client's behind a configured proxy, see
+/// ForwardedHeadersSetup); past the limit they are answered 429, valid tokens never (see <see cref="AuthenticationThrottle"/>).
 /// </summary>
 public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -52,19 +53,24 @@ public sealed class TokenAuthenticationHandler(
         }
 
         var token = TokenKey.Of(secret);
-        if (throttle.IsBlocked(address, token.Key, out var retryAfter))
-        {
-            Context.Items[RetryAfterKey] = retryAfter;
-            return AuthenticateResult.Fail("Too many failed authentications from this address.");
-        }
-
-        var caller = await callers.FindAsync(token);
-        if (caller is null)
+        if (throttle.FailedRecently(token.Key))
         {
             return Failed(address, "Unknown, expired or revoked token.");
         }
 
-        throttle.RecordSuccess(address, token.Key);
+        Caller? caller;
+        using (await throttle.EnterLookupAsync(address, token.Key, Context.RequestAborted))
+        {
+            caller = await callers.FindAsync(token);
+        }
+
+        if (caller is null)
+        {
+            return Failed(address, "Unknown, expired or revoked token.", token.Key);
+        }
+
+        // Never refused by the throttle: a valid token is let in however many guesses came from here.
+        throttle.RecordSuccess(token.Key);
         Context.Items[typeof(Caller)] = caller;
         return AuthenticateResult.Success(new AuthenticationTicket(Principals.GetValue(caller, PrincipalOf), SchemeName));
     }
@@ -90,9 +96,16 @@ public sealed class TokenAuthenticationHandler(
         return base.HandleChallengeAsync(properties);
     }
 
-    private AuthenticateResult Failed(System.Net.IPAddress? address, string why)
+    /// <summary>Counts the failure; from an address already over the limit it answers 429 with Retry-After instead of 401.</summary>
+    private AuthenticateResult Failed(System.Net.IPAddress? address, string why, string? tokenKey = null)
     {
-        throttle.RecordFailure(address);
+        if (throttle.IsBlocked(address, out var retryAfter))
+        {
+            Context.Items[RetryAfterKey] = retryAfter;
+            why = "Too many failed authentications from this address.";
+        }
+
+        throttle.RecordFailure(address, tokenKey);
         return AuthenticateResult.Fail(why);
     }
 }

@@ -34,6 +34,7 @@ public static class ApiHostingExtensions
         services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());
         services.AddHostedService<ChangeFeed>();
         services.TryAddSingleton<AuthenticationThrottle>();
+        services.AddEventSeriesForwardedHeaders();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(AuthPolicies.Configure);
@@ -64,6 +65,8 @@ public static class ApiHostingExtensions
     /// </summary>
     public static WebApplication MapEventSeriesApi(this WebApplication app)
     {
+        // First: everything after it, the authentication throttle included, sees the real client address.
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulCharacterGuard();

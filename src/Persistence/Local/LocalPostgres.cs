@@ -12,6 +12,8 @@ namespace EventSeries.Persistence.Local;
 /// A private PostgreSQL server in a folder of its own, on its own loopback port: created with initdb
 /// on first use, started with pg_ctl, reused when already running. Used by the run command when no
 /// connection string is configured (durable), and by tests (throwaway, see <see cref="CreateEphemeral"/>).
+/// Connections must prove the superuser's password (SCRAM): a durable server keeps it owner-only in
+/// <see cref="PasswordFile"/>, a throwaway one only in memory.
 /// </summary>
 public sealed partial class LocalPostgres : IAsyncDisposable
 {
@@ -26,6 +28,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private readonly bool _ephemeral;
     private readonly ILogger _logger;
     private PostgresBinaries? _binaries;
+    private string? _password;
 
     private LocalPostgres(string dataDirectory, int port, bool ephemeral, ILogger? logger)
     {
@@ -33,7 +36,19 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         Port = port;
         _ephemeral = ephemeral;
         _logger = logger ?? NullLogger.Instance;
+        if (ephemeral)
+        {
+            _password = LocalPostgresPassword.Generate();
+        }
+        else
+        {
+            // Beside the data folder, not in it: the folder belongs to the server's user, the password to this one.
+            PasswordFile = dataDirectory + "-password";
+        }
     }
+
+    /// <summary>Where a durable server's password is kept (mode 0600), e.g. <c>.data/postgres-password</c>; null for a throwaway one.</summary>
+    public string? PasswordFile { get; }
 
     /// <summary>The data folder; differs from the requested one only after a root process had to fall back.</summary>
     public string DataDirectory { get; private set; }
@@ -67,6 +82,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         }
 
         _binaries ??= PostgresBinaries.Find();
+        _password ??= await LocalPostgresPassword.LoadOrCreateAsync(PasswordFile!, cancellationToken);
         if (_ephemeral)
         {
             foreach (var orphan in await _binaries.RemoveOrphansAsync(Path.GetTempPath(), EphemeralPrefix + "*", OwnerFile, cancellationToken))
@@ -100,6 +116,11 @@ public sealed partial class LocalPostgres : IAsyncDisposable
 
         var admin = ConnectionString("postgres");
         await WaitUntilAcceptingAsync(admin, cancellationToken);
+        if (await LocalPostgresPassword.EnforceAsync(admin, _password, cancellationToken))
+        {
+            LocalPostgresLog.PasswordEnforced(_logger, DataDirectory, PasswordFile ?? "memory");
+        }
+
         await CreateDatabaseAsync(admin, databaseName, cancellationToken);
         return ConnectionString(databaseName);
     }
@@ -137,6 +158,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         Host = "127.0.0.1",
         Port = Port,
         Username = "postgres",
+        Password = _password,
         Database = database,
         Pooling = true,
         MaxPoolSize = 100,
@@ -147,13 +169,28 @@ public sealed partial class LocalPostgres : IAsyncDisposable
     private async Task InitializeAsync(PostgresBinaries binaries, CancellationToken cancellationToken)
     {
         // C locale: no dependency on generated OS locales, and byte-order sorting that never changes under us.
-        List<string> args = ["-D", DataDirectory, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"];
-        if (_ephemeral)
+        // initdb reads the password from a file; a temporary one, readable by the user initdb runs as.
+        var passwordFile = Path.Combine(Path.GetTempPath(), $"eventseries-pwfile-{Guid.NewGuid():N}");
+        await LocalPostgresPassword.WriteOwnerOnlyAsync(passwordFile, _password!, cancellationToken);
+        try
         {
-            args.Add("--no-sync");
-        }
+            if (binaries.RunAs is not null)
+            {
+                await ProcessRunner.RunCheckedAsync("chown", [binaries.RunAs, passwordFile], null, cancellationToken);
+            }
 
-        await binaries.RunCheckedAsync("initdb", args, cancellationToken);
+            List<string> args = ["-D", DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--encoding=UTF8", "--locale=C"];
+            if (_ephemeral)
+            {
+                args.Add("--no-sync");
+            }
+
+            await binaries.RunCheckedAsync("initdb", args, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
         if (_ephemeral)
         {
             await File.WriteAllTextAsync(Path.Combine(DataDirectory, OwnerFile), $"{Environment.ProcessId}", cancellationToken);
@@ -208,6 +245,12 @@ public sealed partial class LocalPostgres : IAsyncDisposable
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(cancellationToken);
                 return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidPassword)
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL in {DataDirectory} refuses the password in {PasswordFile ?? "memory"}. If that file was replaced or deleted, " +
+                    "restore it, or delete the data folder and the file to start over with an empty database.", e);
             }
             catch (NpgsqlException e) when (clock.Elapsed < ReadyTimeout)
             {

@@ -4,6 +4,7 @@ using EventSeries.CheckIns;
 using EventSeries.Grains;
 using EventSeries.Grains.Hosting;
 using EventSeries.Persistence;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace EventSeries.Silo.Hosting;
@@ -17,8 +18,21 @@ public static class SiloHostingExtensions
     public static ISiloBuilder AddEventSeries(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
         silo.Configure<ClusterOptions>(o => ClusterIdentity.Apply(o, configuration));
-        var advertised = IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? IPAddress.Loopback.ToString());
-        silo.ConfigureEndpoints(advertised, configuration.GetValue("Orleans:SiloPort", 11111), configuration.GetValue("Orleans:GatewayPort", 30000));
+        silo.Services.AddOptions<SiloNetworkSettings>()
+            .BindConfiguration(SiloNetworkSettings.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // Listening endpoints set explicitly: never all interfaces, only what is configured (loopback by default).
+        silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<SiloNetworkSettings>>((endpoints, settings) =>
+        {
+            var network = settings.Value;
+            endpoints.AdvertisedIPAddress = network.Advertised;
+            endpoints.SiloPort = network.SiloPort;
+            endpoints.GatewayPort = network.GatewayPort;
+            endpoints.SiloListeningEndpoint = new IPEndPoint(network.Listen, network.SiloPort);
+            endpoints.GatewayListeningEndpoint = new IPEndPoint(network.Listen, network.GatewayPort);
+        });
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
