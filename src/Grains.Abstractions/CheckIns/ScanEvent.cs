@@ -12,7 +12,7 @@ public sealed record class ScanEvent(
     [property: Id(3)] Guid GateId,
     [property: Id(4)] string? Category,
     [property: Id(5)] ScanDirection Direction,
-    [property: Id(6)] string Result,
+    [property: Id(6)] CheckinResult Result,
     [property: Id(7)] string Reason,
     [property: Id(8)] DateTimeOffset At,
     [property: Id(9)] int OccupancyDelta);

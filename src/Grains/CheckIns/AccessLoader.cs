@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using System.Threading.Channels;
 using EventSeries.Persistence;
 using EventSeries.Persistence.CheckIns;

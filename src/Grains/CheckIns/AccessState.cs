@@ -1,5 +1,5 @@
+using EventSeries.Domain.CheckIns;
 using EventSeries.CheckIns;
-using EventSeries.Persistence.CheckIns;
 
 namespace EventSeries.Grains.CheckIns;
 

@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
@@ -149,7 +150,7 @@ public sealed class WristbandAccessGrain(
         EnsureAnnullable(original, presence, now);
         var annul = original with
         {
-            Id = Guid.CreateVersion7(now), Result = "annulled", Reason = ScanReasons.Annulled, Detail = null,
+            Id = Guid.CreateVersion7(now), Result = CheckinResult.Annulled, Reason = ScanReasons.Annulled, Detail = null,
             Message = "Entry annulled.", ScanId = null, ScannedAt = null, At = now, ActorUserId = caller.UserId,
             PresenceSeq = presence.LastSeq + 1, OccupancyDelta = -1, Annuls = original.Id,
         };
@@ -175,8 +176,8 @@ public sealed class WristbandAccessGrain(
             await ShardOf(seriesId, shard).ReleaseAsync(annul.Id);
         }
 
-        events.Publish(ToEvent(annul));
-        return ToVerdict(annul);
+        events.Publish(annul.ToScanEvent());
+        return annul.ToVerdict();
     }
 
     public Task StatusChangedAsync(WristbandStatus status)
@@ -281,7 +282,7 @@ public sealed class WristbandAccessGrain(
             }
         }
 
-        var verdict = ToVerdict(row);
+        var verdict = row.ToVerdict();
         if (scan.ScanId is { } scanId)
         {
             _state.Remember(scanId, verdict);
@@ -289,7 +290,7 @@ public sealed class WristbandAccessGrain(
 
         if (row.SeriesId is not null)
         {
-            events.Publish(ToEvent(row));
+            events.Publish(row.ToScanEvent());
         }
 
         return verdict;
@@ -305,7 +306,7 @@ public sealed class WristbandAccessGrain(
 
     private void EnsureAnnullable(CheckinRow original, Presence presence, DateTimeOffset now)
     {
-        if (original.Result != "allowed" || original.Direction != "in")
+        if (!original.IsAdmittedEntry)
         {
             throw DomainException.Conflict("not_annullable", "Only an allowed entry can be annulled.");
         }
@@ -331,18 +332,10 @@ public sealed class WristbandAccessGrain(
         var allowed = d.Allowed;
         return new CheckinRow(
             Guid.CreateVersion7(now), rules.OrganizationId, _eventId, d.Series?.Id, _state.Wristband?.Id, _nfcId, _state.Wristband?.Category, scan.GateId,
-            scan.Direction == ScanDirection.In ? "in" : "out", allowed ? "allowed" : "denied", d.Reason, d.Detail, d.Message, scan.ScanId, scan.ScannedAt,
+            scan.Direction, allowed ? CheckinResult.Allowed : CheckinResult.Denied, d.Reason, d.Detail, d.Message, scan.ScanId, scan.ScannedAt,
             now, scan.Caller.UserId, allowed ? _state.PresenceIn(d.Series!.Id).LastSeq + 1 : null, allowed ? outcome.OccupancyDelta : 0,
             allowed ? outcome.Shard : null, null);
     }
-
-    private static ScanVerdict ToVerdict(CheckinRow row) => new(
-        row.Result == "allowed", row.Reason, row.Detail, row.Message, row.SeriesId, row.WristbandId, row.NfcId, row.Category, row.GateId,
-        row.Direction == "in" ? ScanDirection.In : ScanDirection.Out, row.Id, row.At);
-
-    private static ScanEvent ToEvent(CheckinRow row) => new(
-        row.Id, row.SeriesId!.Value, row.WristbandId, row.GateId, row.Category, row.Direction == "in" ? ScanDirection.In : ScanDirection.Out,
-        row.Result, row.Reason, row.At, row.OccupancyDelta);
 
     /// <summary>A decision with the capacity shard that counted it and its effect on occupancy.</summary>
     private sealed record Outcome(ScanDecision Decision, int? Shard, int OccupancyDelta);

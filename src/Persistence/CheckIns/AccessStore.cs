@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using Dapper;
 using EventSeries.CheckIns;
 using EventSeries.Wristbands;
@@ -47,78 +48,18 @@ public sealed class AccessStore(NpgsqlDataSource db)
     public async Task<ScanVerdict?> FindVerdictAsync(Guid eventId, Guid scanId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<VerdictRow>(
-            """
-            SELECT id, result, reason, detail, message, series_id AS SeriesId, wristband_id AS WristbandId, nfc_id AS NfcId, category,
-                   gate_id AS GateId, direction, at
-            FROM checkin_logs WHERE event_id = @eventId AND scan_id = @scanId
-            """,
-            new { eventId, scanId });
-        return row?.ToVerdict();
+        var row = await connection.QuerySingleOrDefaultAsync<CheckinLogRecord>(
+            $"SELECT {CheckinLogRecord.Columns} FROM checkin_logs WHERE event_id = @eventId AND scan_id = @scanId", new { eventId, scanId });
+        return row?.ToRow().ToVerdict();
     }
 
     /// <summary>One log row by id (for annulments), or null.</summary>
     public async Task<CheckinRow?> FindCheckinAsync(Guid checkinId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<LogRow>(
-            """
-            SELECT id, organization_id AS OrganizationId, event_id AS EventId, series_id AS SeriesId, wristband_id AS WristbandId, nfc_id AS NfcId,
-                   category, gate_id AS GateId, direction, result, reason, detail, message, scan_id AS ScanId, scanned_at AS ScannedAt, at,
-                   actor_user_id AS ActorUserId, presence_seq AS PresenceSeq, occupancy_delta AS OccupancyDelta, capacity_shard AS CapacityShard, annuls
-            FROM checkin_logs WHERE id = @checkinId
-            """,
-            new { checkinId });
+        var row = await connection.QuerySingleOrDefaultAsync<CheckinLogRecord>(
+            $"SELECT {CheckinLogRecord.Columns} FROM checkin_logs WHERE id = @checkinId", new { checkinId });
         return row?.ToRow();
-    }
-
-    private sealed class LogRow
-    {
-        public Guid Id { get; set; }
-
-        public Guid OrganizationId { get; set; }
-
-        public Guid EventId { get; set; }
-
-        public Guid? SeriesId { get; set; }
-
-        public Guid? WristbandId { get; set; }
-
-        public string NfcId { get; set; } = "";
-
-        public string? Category { get; set; }
-
-        public Guid GateId { get; set; }
-
-        public string Direction { get; set; } = "";
-
-        public string Result { get; set; } = "";
-
-        public string Reason { get; set; } = "";
-
-        public string? Detail { get; set; }
-
-        public string Message { get; set; } = "";
-
-        public Guid? ScanId { get; set; }
-
-        public DateTime? ScannedAt { get; set; }
-
-        public DateTime At { get; set; }
-
-        public Guid? ActorUserId { get; set; }
-
-        public int? PresenceSeq { get; set; }
-
-        public short OccupancyDelta { get; set; }
-
-        public short? CapacityShard { get; set; }
-
-        public Guid? Annuls { get; set; }
-
-        public CheckinRow ToRow() => new(
-            Id, OrganizationId, EventId, SeriesId, WristbandId, NfcId, Category, GateId, Direction, Result, Reason, Detail, Message, ScanId,
-            DbText.Utc(ScannedAt), DbText.Utc(At), ActorUserId, PresenceSeq, OccupancyDelta, CapacityShard, Annuls);
     }
 
     private sealed class WristbandRow
@@ -154,36 +95,5 @@ public sealed class AccessStore(NpgsqlDataSource db)
         public int Inside { get; set; }
 
         public int Entries { get; set; }
-    }
-
-    private sealed class VerdictRow
-    {
-        public string NfcId { get; set; } = "";
-
-        public Guid Id { get; set; }
-
-        public string Result { get; set; } = "";
-
-        public string Reason { get; set; } = "";
-
-        public string? Detail { get; set; }
-
-        public string Message { get; set; } = "";
-
-        public Guid? SeriesId { get; set; }
-
-        public Guid? WristbandId { get; set; }
-
-        public string? Category { get; set; }
-
-        public Guid GateId { get; set; }
-
-        public string Direction { get; set; } = "";
-
-        public DateTime At { get; set; }
-
-        public ScanVerdict ToVerdict() => new(
-            Result == "allowed", Reason, Detail, Message, SeriesId, WristbandId, NfcId, Category, GateId,
-            DbText.FromDb<ScanDirection>(Direction), Id, DbText.Utc(At));
     }
 }

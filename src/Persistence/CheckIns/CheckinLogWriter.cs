@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -171,8 +172,8 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
         await copy.WriteAsync(r.NfcId, NpgsqlDbType.Text);
         await WriteNullableAsync(copy, r.Category, NpgsqlDbType.Text);
         await copy.WriteAsync(r.GateId, NpgsqlDbType.Uuid);
-        await copy.WriteAsync(r.Direction, NpgsqlDbType.Text);
-        await copy.WriteAsync(r.Result, NpgsqlDbType.Text);
+        await copy.WriteAsync(r.Direction.ToDb(), NpgsqlDbType.Text);
+        await copy.WriteAsync(r.Result.ToDb(), NpgsqlDbType.Text);
         await copy.WriteAsync(r.Reason, NpgsqlDbType.Text);
         await WriteNullableAsync(copy, r.Detail, NpgsqlDbType.Text);
         await copy.WriteAsync(r.Message, NpgsqlDbType.Text);

@@ -1,4 +1,6 @@
 using Dapper;
+using EventSeries.Domain.CheckIns;
+using EventSeries.Persistence.CheckIns;
 using EventSeries.CheckIns;
 using EventSeries.Errors;
 using EventSeries.Events;
@@ -10,11 +12,16 @@ namespace EventSeries.Persistence.Queries;
 
 /// <summary>A row of the check-in log as the API lists it.</summary>
 public sealed record CheckinLogEntry(
-    Guid Id, Guid? SeriesId, Guid? WristbandId, string NfcId, string? Category, Guid GateId, ScanDirection Direction, string Result,
-    string Reason, string? Detail, string Message, Guid? ScanId, DateTimeOffset? ScannedAt, DateTimeOffset At, Guid? ActorUserId, Guid? Annuls);
+    Guid Id, Guid? SeriesId, Guid? WristbandId, string NfcId, string? Category, Guid GateId, ScanDirection Direction, CheckinResult Result,
+    string Reason, string? Detail, string Message, Guid? ScanId, DateTimeOffset? ScannedAt, DateTimeOffset At, Guid? ActorUserId, Guid? Annuls)
+{
+    public static CheckinLogEntry From(CheckinRow r) => new(
+        r.Id, r.SeriesId, r.WristbandId, r.NfcId, r.Category, r.GateId, r.Direction, r.Result, r.Reason, r.Detail, r.Message, r.ScanId,
+        r.ScannedAt, r.At, r.ActorUserId, r.Annuls);
+}
 
 /// <summary>Filters for the check-in log.</summary>
-public sealed record CheckinFilter(Guid? GateId, string? Result, string? Reason, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record CheckinFilter(Guid? GateId, CheckinResult? Result, string? Reason, DateTimeOffset? From, DateTimeOffset? To);
 
 /// <summary>A gate as a scanner needs it.</summary>
 public sealed record ScannableGate(Guid Id, string Name, GateKind Kind, GateStatus Status, IReadOnlyList<string> AllowedCategories);
@@ -52,7 +59,7 @@ public sealed class CheckinQueries(NpgsqlDataSource db)
         await FindSeriesEventAsync(caller, seriesId);
         var args = new
         {
-            seriesId, filter.GateId, filter.Result, filter.Reason, from = filter.From?.UtcDateTime, to = filter.To?.UtcDateTime, page.PageSize, page.Offset,
+            seriesId, filter.GateId, Result = filter.Result?.ToDb(), filter.Reason, from = filter.From?.UtcDateTime, to = filter.To?.UtcDateTime, page.PageSize, page.Offset,
         };
         const string where =
             """
@@ -61,14 +68,9 @@ public sealed class CheckinQueries(NpgsqlDataSource db)
             """;
         await using var connection = await db.OpenConnectionAsync();
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM checkin_logs {where}", args);
-        var rows = await connection.QueryAsync<LogRow>(
-            $"""
-            SELECT id, series_id AS SeriesId, wristband_id AS WristbandId, nfc_id AS NfcId, category, gate_id AS GateId, direction, result, reason,
-                   detail, message, scan_id AS ScanId, scanned_at AS ScannedAt, at, actor_user_id AS ActorUserId, annuls
-            FROM checkin_logs {where} ORDER BY at DESC, id DESC LIMIT @PageSize OFFSET @Offset
-            """,
-            args);
-        return new([.. rows.Select(r => r.ToEntry())], page.PageNumber, page.PageSize, total);
+        var rows = await connection.QueryAsync<CheckinLogRecord>(
+            $"SELECT {CheckinLogRecord.Columns} FROM checkin_logs {where} ORDER BY at DESC, id DESC LIMIT @PageSize OFFSET @Offset", args);
+        return new([.. rows.Select(r => CheckinLogEntry.From(r.ToRow()))], page.PageNumber, page.PageSize, total);
     }
 
     /// <summary>Series of the caller's organizations whose check-in window is open now or opens within the hour.</summary>
@@ -120,44 +122,5 @@ public sealed class CheckinQueries(NpgsqlDataSource db)
         public string Reentry { get; set; } = "";
 
         public int? Capacity { get; set; }
-    }
-
-    private sealed class LogRow
-    {
-        public Guid Id { get; set; }
-
-        public Guid? SeriesId { get; set; }
-
-        public Guid? WristbandId { get; set; }
-
-        public string NfcId { get; set; } = "";
-
-        public string? Category { get; set; }
-
-        public Guid GateId { get; set; }
-
-        public string Direction { get; set; } = "";
-
-        public string Result { get; set; } = "";
-
-        public string Reason { get; set; } = "";
-
-        public string? Detail { get; set; }
-
-        public string Message { get; set; } = "";
-
-        public Guid? ScanId { get; set; }
-
-        public DateTime? ScannedAt { get; set; }
-
-        public DateTime At { get; set; }
-
-        public Guid? ActorUserId { get; set; }
-
-        public Guid? Annuls { get; set; }
-
-        public CheckinLogEntry ToEntry() => new(
-            Id, SeriesId, WristbandId, NfcId, Category, GateId, DbText.FromDb<ScanDirection>(Direction), Result, Reason, Detail, Message, ScanId,
-            DbText.Utc(ScannedAt), DbText.Utc(At), ActorUserId, Annuls);
     }
 }

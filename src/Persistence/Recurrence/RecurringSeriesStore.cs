@@ -2,7 +2,6 @@ using Dapper;
 using EventSeries.Persistence.Audit;
 using EventSeries.Errors;
 using EventSeries.Persistence.Notifications;
-using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 using Npgsql;

@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using Dapper;
 using EventSeries.Events;
 using EventSeries.Series;

@@ -3,7 +3,6 @@ using EventSeries.Errors;
 using EventSeries.Events;
 using EventSeries.Wristbands;
 using EventSeries.Persistence.Notifications;
-using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Audit;
 using Npgsql;
 

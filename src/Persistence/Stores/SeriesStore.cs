@@ -3,7 +3,6 @@ using EventSeries.Errors;
 using EventSeries.Series;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Notifications;
-using EventSeries.Persistence.Rules;
 using Npgsql;
 
 namespace EventSeries.Persistence.Stores;

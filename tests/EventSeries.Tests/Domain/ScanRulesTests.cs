@@ -1,8 +1,7 @@
+using EventSeries.Domain.CheckIns;
 using EventSeries.CheckIns;
 using EventSeries.Events;
 using EventSeries.Grains.CheckIns;
-using EventSeries.Persistence.CheckIns;
-using EventSeries.Persistence.Rules;
 using EventSeries.Series;
 using EventSeries.Wristbands;
 

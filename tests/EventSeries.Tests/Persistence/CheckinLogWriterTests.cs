@@ -1,3 +1,5 @@
+using EventSeries.CheckIns;
+using EventSeries.Domain.CheckIns;
 using EventSeries.Persistence.CheckIns;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -76,7 +78,7 @@ public sealed class CheckinLogWriterTests(PostgresServer postgres)
     }
 
     private static CheckinRow Row(Guid eventId, Guid? scanId, Guid? seriesId, Guid? wristbandId, int? presenceSeq) => new(
-        Guid.CreateVersion7(), Guid.NewGuid(), eventId, seriesId, wristbandId, "NFC1", "general", Guid.NewGuid(), "in",
-        presenceSeq is null ? "denied" : "allowed", presenceSeq is null ? "not_assigned" : "ok", null, "m", scanId, null, DateTimeOffset.UtcNow,
+        Guid.CreateVersion7(), Guid.NewGuid(), eventId, seriesId, wristbandId, "NFC1", "general", Guid.NewGuid(), ScanDirection.In,
+        presenceSeq is null ? CheckinResult.Denied : CheckinResult.Allowed, presenceSeq is null ? "not_assigned" : "ok", null, "m", scanId, null, DateTimeOffset.UtcNow,
         null, presenceSeq, presenceSeq is null ? 0 : 1, null, null);
 }

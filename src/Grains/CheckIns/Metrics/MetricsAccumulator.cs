@@ -28,8 +28,8 @@ public sealed class MetricsAccumulator
     {
         var (allowed, denied) = scan.Result switch
         {
-            "allowed" => (1, 0),
-            "annulled" => (-1, 0),
+            CheckinResult.Allowed => (1, 0),
+            CheckinResult.Annulled => (-1, 0),
             _ => (0, 1),
         };
         Allowed += allowed;

@@ -1,3 +1,4 @@
+using EventSeries.Domain.CheckIns;
 using System.Collections.Concurrent;
 using EventSeries.Persistence.Rules;
 

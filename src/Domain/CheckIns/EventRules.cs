@@ -1,7 +1,7 @@
 using EventSeries.Events;
 using EventSeries.Series;
 
-namespace EventSeries.Persistence.Rules;
+namespace EventSeries.Domain.CheckIns;
 
 /// <summary>
 /// Everything a scan checks about an event, its gates and its series: an immutable snapshot each

@@ -1,7 +1,6 @@
 using EventSeries.CheckIns;
-using EventSeries.Persistence.Rules;
 
-namespace EventSeries.Grains.CheckIns;
+namespace EventSeries.Domain.CheckIns;
 
 /// <summary>What the rules say about a scan, before capacity and the log have their say.</summary>
 public sealed record ScanDecision(bool Allowed, string Reason, string? Detail, string Message, SeriesRules? Series)

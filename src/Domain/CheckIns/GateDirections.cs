@@ -1,7 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Events;
 
-namespace EventSeries.Grains.CheckIns;
+namespace EventSeries.Domain.CheckIns;
 
 /// <summary>
 /// Which ways a gate lets people through, by its kind. Every kind documented as an entrance (entry,

@@ -1,6 +1,6 @@
 using EventSeries.Wristbands;
 
-namespace EventSeries.Persistence.CheckIns;
+namespace EventSeries.Domain.CheckIns;
 
 /// <summary>A registered wristband as the gates see it.</summary>
 public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category, WristbandStatus Status);

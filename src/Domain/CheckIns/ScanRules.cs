@@ -1,12 +1,10 @@
 using System.Globalization;
 using EventSeries.CheckIns;
 using EventSeries.Events;
-using EventSeries.Persistence.CheckIns;
-using EventSeries.Persistence.Rules;
 using EventSeries.Series;
 using EventSeries.Wristbands;
 
-namespace EventSeries.Grains.CheckIns;
+namespace EventSeries.Domain.CheckIns;
 
 /// <summary>
 /// The scan rules as pure functions of the rules snapshot, the wristband and its presence, so each
