@@ -49,7 +49,7 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
 
     public async Task<SeriesMetrics> ComputeAsync(Caller caller)
     {
-        await AuthorizeAsync(caller, Permission.View);
+        await AuthorizeAsync(caller, Permission.RecomputeMetrics);
         await StartAsync(compute: false);
         await RecomputeAsync(saveCache: true);
         return _metrics.ToMetrics(SeriesId, _computedAt);
