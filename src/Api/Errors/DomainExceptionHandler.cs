@@ -1,6 +1,10 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace EventSeries.Api.Errors;
 
@@ -9,7 +13,7 @@ namespace EventSeries.Api.Errors;
 /// problem details with a stable <c>code</c>; a database or cluster fault becomes a 503 with
 /// Retry-After; anything else stays a 500 whose details are hidden outside Development.
 /// </summary>
-public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class DomainExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -20,7 +24,7 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
             {
                 Status = bad.StatusCode,
                 Title = "The request is malformed.",
-                Detail = Describe(bad),
+                Detail = Describe(bad, httpContext),
                 Extensions = { ["code"] = "malformed_request" },
             },
             // Faults of a part, not of the request: say so and ask for a retry rather than a bare 500.
@@ -72,7 +76,22 @@ public sealed class DomainExceptionHandler(IProblemDetailsService problems) : IE
         return problem;
     }
 
-    // The JSON reader's message names the offending path ("$.startsAt"), which is what a client needs.
-    private static string Describe(BadHttpRequestException bad) =>
-        bad.InnerException is JsonException json ? $"{bad.Message} {json.Message}" : bad.Message;
+    // A client needs the path and what belongs there, never the .NET types behind it: the framework's
+    // messages name the parameter's type ('Failed to read parameter "CreateSeriesRequest request"').
+    private string Describe(BadHttpRequestException bad, HttpContext http)
+    {
+        if (bad.InnerException is JsonException error)
+        {
+            // The exception handler runs with the endpoint cleared; the feature keeps the one that failed.
+            var endpoint = http.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? http.GetEndpoint();
+            var bodyType = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+            return JsonErrorText.Describe(error, bodyType, json.Value.SerializerOptions);
+        }
+
+        return JsonErrorText.Safe(ParameterWithType().Replace(bad.Message, "parameter \"${name}\""));
+    }
+
+    // 'parameter "int page"' -> 'parameter "page"'.
+    [GeneratedRegex(@"parameter ""[^""]*?\s(?<name>\w+)""")]
+    private static partial Regex ParameterWithType();
 }

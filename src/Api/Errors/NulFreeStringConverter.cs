@@ -14,7 +14,7 @@ public sealed class NulFreeStringConverter : JsonConverter<string>
     {
         var value = reader.GetString();
         return value is not null && value.Contains('\0', StringComparison.Ordinal)
-            ? throw new JsonException("Text may not contain NUL characters (\\u0000).")
+            ? throw new JsonInputException("Text may not contain NUL characters (\\u0000).")
             : value;
     }
 

@@ -18,13 +18,15 @@ public static class HealthEndpoints
         return app;
     }
 
+    // Anyone may call these, so they answer only healthy or not per check: descriptions and
+    // exceptions (silo addresses, names, versions, database errors) stay out of the body.
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
     }

@@ -25,7 +25,13 @@ public static class ApiHostingExtensions
     /// <summary>Registers authentication, problem details, JSON rules, OpenAPI, health checks and the database.</summary>
     public static WebApplicationBuilder AddEventSeriesApi(this WebApplicationBuilder builder, string connectionString)
     {
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+
+            // "Server: Kestrel" only tells a scanner which exploits to try.
+            kestrel.AddServerHeader = false;
+        });
         var services = builder.Services;
         services.AddEventSeriesPersistence(connectionString);
         services.TryAddSingleton(DomainTime.System);
@@ -44,7 +50,11 @@ public static class ApiHostingExtensions
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
-        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<ApiInfoTransformer>();
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+        });
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);

@@ -53,4 +53,7 @@ public enum Permission
 
     /// <summary>See attendees' personal data (wristband holders' names and e-mails).</summary>
     ViewPersonalData,
+
+    /// <summary>Recompute a series' metrics from the log, which rewrites its cache row (a write, so not for viewers).</summary>
+    RecomputeMetrics,
 }

@@ -22,6 +22,7 @@ public static class RolePolicy
         Permission.ManageDevices => Role.Admin,
         Permission.ViewAudit => Role.Admin,
         Permission.ViewPersonalData => Role.Member,
+        Permission.RecomputeMetrics => Role.Member,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 

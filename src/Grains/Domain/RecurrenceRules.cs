@@ -136,6 +136,12 @@ public static class RecurrenceRules
             return null;
         }
 
+        if (RecurrenceRuleParts.FindError(text) is { } partError)
+        {
+            error = $"Not a valid RRULE: {partError}";
+            return null;
+        }
+
         try
         {
             var pattern = new RecurrencePattern(text);
@@ -149,9 +155,11 @@ public static class RecurrenceRules
 
             return pattern;
         }
-        catch (ArgumentException e)
+        // Ical.Net reports what it cannot read as ArgumentException, but parses numbers with int.Parse;
+        // whatever the part check above did not foresee is still the client's rule, never a 500.
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            var message = e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
             error = $"Not a valid RRULE: {message}";
             return null;
         }

@@ -61,14 +61,19 @@ public sealed class MetricsStore(NpgsqlDataSource db)
         return new Computed(metrics, admissions, recent);
     }
 
-    /// <summary>Upserts the seed's cache row (for SQL users and reports).</summary>
+    /// <summary>
+    /// Upserts the seed's cache row (for SQL users and reports), only while the series exists: the
+    /// table's foreign key refuses unknown series, and a series deleted since the last recompute
+    /// simply gets no row (instead of a foreign-key error in the cache timer).
+    /// </summary>
     public async Task SaveCacheAsync(SeriesMetrics metrics)
     {
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync(
             """
             INSERT INTO series_metrics_cache (series_id, computed_at, total_scans, allowed, denied, unique_wristbands, occupancy, metrics)
-            VALUES (@SeriesId, @computedAt, @TotalScans, @Allowed, @Denied, @UniqueWristbands, @Occupancy, @json::jsonb)
+            SELECT @SeriesId, @computedAt, @TotalScans, @Allowed, @Denied, @UniqueWristbands, @Occupancy, @json::jsonb
+             WHERE EXISTS (SELECT 1 FROM event_series WHERE id = @SeriesId)
             ON CONFLICT (series_id) DO UPDATE SET computed_at = excluded.computed_at, total_scans = excluded.total_scans, allowed = excluded.allowed,
                 denied = excluded.denied, unique_wristbands = excluded.unique_wristbands, occupancy = excluded.occupancy, metrics = excluded.metrics
             """,

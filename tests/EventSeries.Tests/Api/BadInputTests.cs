@@ -21,6 +21,10 @@ public sealed class BadInputTests(ApiFixture fixture)
         { "malformed json", """{"eventId":"{event}","name":"x",""" },
         { "wrong type", """{"eventId":"{event}","name":"x","startsAt":"tomorrow","endsAt":"2027-07-01T20:00:00Z"}""" },
         { "unknown field", """{"eventId":"{event}","name":"x","startsAt":"2027-07-01T18:00:00Z","endsAt":"2027-07-01T20:00:00Z","colour":"red"}""" },
+        { "capacity as text", """{"eventId":"{event}","name":"x","startsAt":"2027-07-01T18:00:00Z","endsAt":"2027-07-01T20:00:00Z","capacity":"abc"}""" },
+        { "name as a number", """{"eventId":"{event}","name":7,"startsAt":"2027-07-01T18:00:00Z","endsAt":"2027-07-01T20:00:00Z"}""" },
+        { "gate ids as an object", """{"eventId":"{event}","name":"x","startsAt":"2027-07-01T18:00:00Z","endsAt":"2027-07-01T20:00:00Z","gateIds":{}}""" },
+        { "unknown reentry", """{"eventId":"{event}","name":"x","startsAt":"2027-07-01T18:00:00Z","endsAt":"2027-07-01T20:00:00Z","reentry":"twice"}""" },
         { "out of range date", """{"eventId":"{event}","name":"x","startsAt":"1899-07-01T18:00:00Z","endsAt":"1899-07-01T20:00:00Z"}""" },
     };
 
@@ -37,6 +41,7 @@ public sealed class BadInputTests(ApiFixture fixture)
 
         var problem = await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()), because);
+        Assert.DoesNotContain("System.", problem.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
     }
 

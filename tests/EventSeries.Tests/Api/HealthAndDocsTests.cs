@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventSeries.Tests.Api;
 
@@ -15,8 +16,49 @@ public sealed class HealthAndDocsTests(ApiFixture fixture)
         var ready = await client.GetAsync("/health/ready");
         var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
-        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("cluster").GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("database").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("cluster").GetString());
+    }
+
+    /// <summary>Readiness is public, so it says only healthy or not per check: no silo address, name or version.</summary>
+    [Fact]
+    public async Task Ready_ToAnonymousCallers_IsOnlyAStatusPerCheck()
+    {
+        using var client = fixture.Host.Client();
+        var silo = fixture.Host.Host.App.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
+
+        var text = await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("""{"status":"Healthy","checks":{"database":"Healthy","cluster":"Healthy"}}""", text);
+        Assert.DoesNotContain(silo.SiloAddress.Endpoint.Address.ToString(), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(silo.Name, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/api/organizations")]
+    [InlineData("/api/series/not-a-series")]
+    public async Task Responses_DoNotNameTheServerSoftware(string url)
+    {
+        using var client = fixture.Host.Client();
+
+        var response = await client.GetAsync(url);
+
+        Assert.False(response.Headers.Contains("Server"), $"{url}: Server: {string.Join(", ", response.Headers.Server)}");
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_IsTitledEventSeriesApi_WithAVersion()
+    {
+        using var client = fixture.Host.Client();
+
+        var document = JsonDocument.Parse(await (await client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+
+        var info = document.GetProperty("info");
+        Assert.Equal("EventSeries API", info.GetProperty("title").GetString());
+        Assert.Matches(@"^\d+\.\d+", info.GetProperty("version").GetString());
     }
 
     [Fact]

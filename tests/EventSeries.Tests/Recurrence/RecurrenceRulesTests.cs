@@ -126,6 +126,40 @@ public sealed class RecurrenceRulesTests
         Assert.Contains(says, messages["recurrence.rule"][0], StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Parts whose value Ical.Net cannot read used to escape as FormatException or OverflowException
+    /// (a 500 over HTTP); each must be a field error that names the part at fault.
+    /// </summary>
+    [Theory]
+    [InlineData("FREQ=WEEKLY;COUNT=", "COUNT")]
+    [InlineData("FREQ=WEEKLY;COUNT=1.5", "COUNT")]
+    [InlineData("FREQ=WEEKLY;COUNT=99999999999", "COUNT")]
+    [InlineData("FREQ=WEEKLY;COUNT=x", "COUNT")]
+    [InlineData("FREQ=WEEKLY;INTERVAL=x", "INTERVAL")]
+    [InlineData("FREQ=WEEKLY;INTERVAL=", "INTERVAL")]
+    [InlineData("FREQ=YEARLY;BYMONTH=abc", "BYMONTH")]
+    [InlineData("FREQ=DAILY;BYHOUR=x", "BYHOUR")]
+    [InlineData("FREQ=DAILY;BYMINUTE=1e3", "BYMINUTE")]
+    [InlineData("FREQ=MONTHLY;BYMONTHDAY=x", "BYMONTHDAY")]
+    [InlineData("FREQ=MONTHLY;BYSETPOS=x;BYDAY=MO", "BYSETPOS")]
+    [InlineData("FREQ=YEARLY;BYWEEKNO=x", "BYWEEKNO")]
+    [InlineData("FREQ=YEARLY;BYYEARDAY=99999999999", "BYYEARDAY")]
+    [InlineData("FREQ=WEEKLY;UNTIL=tomorrow", "UNTIL")]
+    [InlineData("FREQ=WEEKLY;WKST=XX", "WKST")]
+    [InlineData("FREQ=WEEKLY;=3", "")]
+    [InlineData("FREQ=WEEKLY;COUNT", "COUNT")]
+    public void MalformedPart_IsAFieldError_NamingThePart(string rule, string part)
+    {
+        var errors = new FieldErrors();
+
+        RecurrenceRules.Validate(new RecurrenceSpec(rule, [], "Europe/Berlin"), errors);
+
+        var messages = errors.ToImmutable();
+        Assert.Equal(["recurrence.rule"], messages.Keys);
+        Assert.Contains(part, messages["recurrence.rule"][0], StringComparison.Ordinal);
+        Assert.False(RecurrenceRules.IsBounded(rule));
+    }
+
     [Theory]
     [InlineData("Mars/Olympus")]
     [InlineData("Europe/Berlinn")]

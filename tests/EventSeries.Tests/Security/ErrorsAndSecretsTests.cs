@@ -74,6 +74,47 @@ public sealed class ErrorsAndSecretsTests(PostgresServer postgres) : IAsyncLifet
         Assert.Contains(_logs.Lines, line => line.Contains("xyzzy", StringComparison.Ordinal));
     }
 
+    /// <summary>Wrong-typed JSON, each with the path and the JSON kind the answer must name.</summary>
+    public static TheoryData<string, string, string, string> WrongTypedBodies() => new()
+    {
+        { "/api/series", """{"capacity":"abc"}""", "$.capacity", "number" },
+        { "/api/series", """{"capacity":1.5}""", "$.capacity", "number" },
+        { "/api/series", """{"capacity":99999999999}""", "$.capacity", "number" },
+        { "/api/series", """{"name":5}""", "$.name", "string" },
+        { "/api/series", """{"startsAt":true}""", "$.startsAt", "string" },
+        { "/api/series", """{"eventId":"not-a-uuid"}""", "$.eventId", "string" },
+        { "/api/series", """{"reentry":"sometimes"}""", "$.reentry", "string" },
+        { "/api/series", """{"gateIds":{"a":1}}""", "$.gateIds", "array" },
+        { "/api/series", """{"gateIds":["x"]}""", "$.gateIds[0]", "string" },
+        { "/api/series", """{"checkInWindow":[1]}""", "$.checkInWindow", "object" },
+        { "/api/series", """{"checkInWindow":{"opensMinutesBeforeStart":"soon"}}""", "$.checkInWindow.opensMinutesBeforeStart", "number" },
+        { "/api/series", """{"categoryLimits":[{"category":"vip","maxWristbands":{}}]}""", "$.categoryLimits[0].maxWristbands", "number" },
+        { "/api/series/recurring", """{"publish":"yes"}""", "$.publish", "boolean" },
+        { "/api/series/recurring", """{"recurrence":"FREQ=DAILY"}""", "$.recurrence", "object" },
+        { "/api/series", """{"colour":"red"}""", "$.colour", "field" },
+        { "/api/series", """{"name":"x",""", "$", "JSON" },
+        { "/api/series", """{"name":"a\u0000b"}""", "$.name", "NUL" },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongTypedBodies))]
+    public async Task WrongTypedJson_Is400NamingThePathAndTheJsonKind_WithoutDotNetTypeNames(string url, string body, string path, string kind)
+    {
+        var tenant = await Tenant.BootstrapAsync(_host.ConnectionString, "Typed Org");
+        using var client = _host.Client(tenant.Token);
+
+        var response = await client.SendRawAsync(HttpMethod.Post, url, body);
+
+        var problem = await ApiClient.ProblemAsync(response, HttpStatusCode.BadRequest, "malformed_request");
+        var text = problem.GetRawText();
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("EventSeries.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Request", detail, StringComparison.Ordinal);
+        Assert.Contains(path, detail, StringComparison.Ordinal);
+        Assert.Contains(kind, detail, StringComparison.Ordinal);
+    }
+
     /// <summary>An endpoint that fails the way an unforeseen bug would, behind the API's whole error handling.</summary>
     private sealed class FaultingEndpoint : IStartupFilter
     {

@@ -7,8 +7,8 @@ using Orleans.Streams;
 namespace EventSeries.Grains.CheckIns.Metrics;
 
 /// <summary>
-/// Live metrics of one series. On activation (and on demand, and every five minutes) it computes
-/// the truth from the check-in log; in between it folds in the scan stream. Events the snapshot
+/// Live metrics of one series. On its first authorized call or scan (and on demand, and every five
+/// minutes) it computes the truth from the check-in log; in between it folds in the scan stream. Events the snapshot
 /// already counted are recognised by id (the snapshot returns the ids of its recent rows), so
 /// nothing is counted twice; anything the stream lost is repaired by the next recompute.
 /// </summary>
@@ -25,32 +25,58 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
     private readonly Queue<(Guid Id, DateTimeOffset At)> _recentOrder = new();
     private MetricsAccumulator _metrics = new();
     private DateTimeOffset _computedAt;
+    private bool _started;
 
     private Guid SeriesId => this.GetPrimaryKey();
 
+    /// <summary>
+    /// Only listens: nothing is read or written until an authorized call or a scan of the series
+    /// starts the metrics (<see cref="StartAsync"/>), so a request for a made-up or foreign series
+    /// costs no query and leaves no cache timer behind.
+    /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await RecomputeAsync();
         var stream = this.GetStreamProvider(ScanStream.Provider).GetStream<ScanEventBatch>(StreamId.Create(ScanStream.Namespace, SeriesId));
         await stream.SubscribeAsync((batch, _) => ApplyAsync(batch));
-        this.RegisterGrainTimer(async _ => await RecomputeAsync(saveCache: true), new GrainTimerCreationOptions(CachePeriod, CachePeriod));
     }
 
     public async Task<SeriesMetrics> GetAsync(Caller caller)
     {
-        await AuthorizeAsync(caller);
+        await AuthorizeAsync(caller, Permission.View);
+        await StartAsync();
         return _metrics.ToMetrics(SeriesId, _computedAt);
     }
 
     public async Task<SeriesMetrics> ComputeAsync(Caller caller)
     {
-        await AuthorizeAsync(caller);
+        await AuthorizeAsync(caller, Permission.RecomputeMetrics);
+        await StartAsync(compute: false);
         await RecomputeAsync(saveCache: true);
         return _metrics.ToMetrics(SeriesId, _computedAt);
     }
 
-    private Task ApplyAsync(ScanEventBatch batch)
+    /// <summary>The first time: the truth from the log, then the periodic cache rewrite.</summary>
+    private async Task StartAsync(bool compute = true)
     {
+        if (_started)
+        {
+            return;
+        }
+
+        if (compute)
+        {
+            await RecomputeAsync();
+        }
+
+        this.RegisterGrainTimer(async _ => await RecomputeAsync(saveCache: true), new GrainTimerCreationOptions(CachePeriod, CachePeriod));
+        _started = true;
+    }
+
+    private async Task ApplyAsync(ScanEventBatch batch)
+    {
+        // Scans only exist for real series; the snapshot already holds this batch, and its ids make
+        // the loop below skip them.
+        await StartAsync();
         foreach (var scan in batch.Events)
         {
             if (_recent.Add(scan.CheckinId))
@@ -67,7 +93,6 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
         }
 
         _computedAt = now;
-        return Task.CompletedTask;
     }
 
     private async Task RecomputeAsync(bool saveCache = false)
@@ -90,9 +115,15 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
         }
     }
 
-    private async Task AuthorizeAsync(Caller caller)
+    private async Task AuthorizeAsync(Caller caller, Permission permission)
     {
-        var found = await rules.GetSeriesAsync(SeriesId) ?? throw DomainException.NotFound("Series");
-        caller.Authorize(found.Event.OrganizationId, Permission.View, "Series");
+        if (await rules.GetSeriesAsync(SeriesId) is not { } found)
+        {
+            // Nothing to keep for a series that does not exist: no activation lingers for made-up ids.
+            DeactivateOnIdle();
+            throw DomainException.NotFound("Series");
+        }
+
+        caller.Authorize(found.Event.OrganizationId, permission, "Series");
     }
 }
