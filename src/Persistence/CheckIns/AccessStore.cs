@@ -12,9 +12,7 @@ namespace EventSeries.Persistence.CheckIns;
 /// </summary>
 public sealed class AccessStore(NpgsqlDataSource db)
 {
-    /// <summary>A connection for <see cref="LoadAsync"/> that a caller keeps across many loads.</summary>
-    public ValueTask<NpgsqlConnection> OpenAsync() => db.OpenConnectionAsync();
-
+    /// <summary>Snapshots of many wristbands in one round trip, on a connection the caller keeps (see <see cref="AccessLoader"/>).</summary>
     public async Task<IReadOnlyDictionary<(Guid EventId, string NfcId), AccessSnapshot>> LoadAsync(
         NpgsqlConnection connection, IReadOnlyCollection<(Guid EventId, string NfcId)> keys)
     {

@@ -1,5 +1,4 @@
 using EventSeries.Domain.CheckIns;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,84 +17,30 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
 {
     private const int MaxBatch = 2000;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly NpgsqlDataSource _db;
-    private readonly ILogger<CheckinLogWriter> _logger;
-    private readonly Task[] _loops;
+    private readonly ConnectionBatcher<CheckinRow, bool> _batcher;
 
+    /// <param name="db">Where the writers' connections come from.</param>
+    /// <param name="logger">Told of failed batches.</param>
+    /// <param name="writers">How many batches may be in flight: a couple let one batch fsync while the next is copied.</param>
     public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, int writers = 3)
     {
-        _db = db;
-        _logger = logger;
-        // A couple of loops let one batch fsync while the next one is being copied.
-        _loops = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(RunAsync))];
+        _batcher = new(db, writers, MaxBatch, async (connection, rows) =>
+        {
+            var committed = await WriteAsync(connection, rows);
+            return [.. rows.Select(r => committed.Contains(r.Id))];
+        }, (e, count) => LogBatchFailed(logger, e, count));
     }
 
     /// <summary>Appends a row; true once committed, false when a unique index refused it.</summary>
-    public Task<bool> AppendAsync(CheckinRow row)
-    {
-        var pending = new Pending(row, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ObjectDisposedException(nameof(CheckinLogWriter));
-        }
+    public Task<bool> AppendAsync(CheckinRow row) => _batcher.EnqueueAsync(row);
 
-        return pending.Done.Task;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_loops);
-    }
-
-    private async Task RunAsync()
-    {
-        // Each loop keeps its own connection: a pooled one would be reset (DISCARD ALL) per batch.
-        NpgsqlConnection? connection = null;
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                connection ??= await _db.OpenConnectionAsync();
-                var committed = await WriteAsync(connection, batch);
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetResult(committed.Contains(pending.Row.Id));
-                }
-            }
-            catch (Exception e)
-            {
-                LogBatchFailed(_logger, e, batch.Count);
-                await DedicatedConnection.DisposeQuietlyAsync(connection);
-                connection = null;
-                foreach (var pending in batch)
-                {
-                    pending.Done.TrySetException(e);
-                }
-            }
-        }
-
-        await DedicatedConnection.DisposeQuietlyAsync(connection);
-    }
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
 
     private const string Columns =
         "id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, " +
         "message, scan_id, scanned_at, at, actor_user_id, presence_seq, occupancy_delta, capacity_shard, annuls";
 
-    private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, List<Pending> batch)
+    private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
     {
         try
         {
@@ -112,22 +57,22 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
     /// on, flushes the WAL) before it reports the command complete, so when CompleteAsync returns
     /// every row is durable, in one round trip instead of three (BEGIN, COPY, COMMIT).
     /// </summary>
-    private static async Task<HashSet<Guid>> CopyDirectlyAsync(NpgsqlConnection connection, List<Pending> batch)
+    private static async Task<HashSet<Guid>> CopyDirectlyAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
     {
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY checkin_logs ({Columns}) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var pending in batch)
+            foreach (var row in batch)
             {
-                await WriteRowAsync(copy, pending.Row);
+                await WriteRowAsync(copy, row);
             }
 
             await copy.CompleteAsync();
         }
 
-        return [.. batch.Select(p => p.Row.Id)];
+        return [.. batch.Select(r => r.Id)];
     }
 
-    private static async Task<HashSet<Guid>> WriteSortingConflictsAsync(NpgsqlConnection connection, List<Pending> batch)
+    private static async Task<HashSet<Guid>> WriteSortingConflictsAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
     {
         await using var tx = await connection.BeginTransactionAsync();
         await using (var create = new NpgsqlCommand(
@@ -138,9 +83,9 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
 
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY checkin_stage ({Columns}) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var pending in batch)
+            foreach (var row in batch)
             {
-                await WriteRowAsync(copy, pending.Row);
+                await WriteRowAsync(copy, row);
             }
 
             await copy.CompleteAsync();
@@ -195,6 +140,4 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not append {Count} check-in rows; their scans were answered with an error.")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
-
-    private sealed record Pending(CheckinRow Row, TaskCompletionSource<bool> Done);
 }

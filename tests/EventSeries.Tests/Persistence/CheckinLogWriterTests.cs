@@ -58,7 +58,7 @@ public sealed class CheckinLogWriterTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var writer = new CheckinLogWriter(db, NullLogger<CheckinLogWriter>.Instance, writers: 1);
-        await using var loader = new EventSeries.Grains.CheckIns.AccessLoader(new AccessStore(db), readers: 1);
+        await using var loader = new AccessLoader(db, new AccessStore(db), readers: 1);
         var eventId = Guid.NewGuid();
         Assert.True(await writer.AppendAsync(Row(eventId, Guid.NewGuid(), null, null, null)));
         Assert.Null((await loader.LoadAsync(eventId, "NFC1")).Wristband);
