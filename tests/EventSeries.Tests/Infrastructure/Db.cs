@@ -5,6 +5,20 @@ namespace EventSeries.Tests.Infrastructure;
 /// <summary>Direct SQL for assertions: what is really in PostgreSQL, not what the API says.</summary>
 public static class Db
 {
+    /// <summary>Runs a statement (setting up rows a test needs, or a state from before a migration).</summary>
+    public static async Task ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] args)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in args)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
     public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] args)
     {
         await using var connection = new NpgsqlConnection(connectionString);

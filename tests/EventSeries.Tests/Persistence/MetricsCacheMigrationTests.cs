@@ -19,7 +19,7 @@ public sealed class MetricsCacheMigrationTests(PostgresServer postgres)
         var (orphan, kept) = (Guid.NewGuid(), Guid.NewGuid());
 
         // The database as it was before 0120: no constraint, one row for a made-up id, one for a real series.
-        await ExecuteAsync(
+        await Db.ExecuteAsync(
             connectionString,
             """
             ALTER TABLE series_metrics_cache DROP CONSTRAINT series_metrics_cache_series_fk;
@@ -36,23 +36,10 @@ public sealed class MetricsCacheMigrationTests(PostgresServer postgres)
 
         Assert.Equal(0, await Db.CountAsync(connectionString, "SELECT count(*) FROM series_metrics_cache WHERE series_id = @s", ("s", orphan)));
         Assert.Equal(1, await Db.CountAsync(connectionString, "SELECT count(*) FROM series_metrics_cache WHERE series_id = @s", ("s", kept)));
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Db.ExecuteAsync(
             connectionString,
             "INSERT INTO series_metrics_cache (series_id, computed_at, total_scans, allowed, denied, unique_wristbands, occupancy, metrics) VALUES (@s, now(), 0, 0, 0, 0, 0, '{}')",
             ("s", orphan)));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] args)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }

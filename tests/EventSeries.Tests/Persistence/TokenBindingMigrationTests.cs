@@ -20,7 +20,7 @@ public sealed class TokenBindingMigrationTests(PostgresServer postgres)
 
         Guid a = Guid.NewGuid(), b = Guid.NewGuid(), p = Guid.NewGuid(), q = Guid.NewGuid();
         Guid bootstrap = Guid.NewGuid(), mintedByQ = Guid.NewGuid(), selfMinted = Guid.NewGuid();
-        await ExecuteAsync(connectionString,
+        await Db.ExecuteAsync(connectionString,
             """
             INSERT INTO organizations (id, name, created_at) VALUES (@a, 'A', now()), (@b, 'B', now());
             INSERT INTO users (id, display_name, created_at) VALUES (@p, 'P', now()), (@q, 'Q', now());
@@ -54,17 +54,4 @@ public sealed class TokenBindingMigrationTests(PostgresServer postgres)
 
     // Embedded names end in "Migrations.0111_token_binding.sql".
     private static int Number(string name) => int.Parse(name[(name.IndexOf("Migrations.", StringComparison.Ordinal) + "Migrations.".Length)..][..4]);
-
-    private static async Task ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] args)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in args)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
 }
