@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EventSeries.Persistence.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -20,6 +21,10 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
         var problem = exception switch
         {
             DomainException domain => FromDomain(domain),
+
+            // The API's own scoped reads (queries) report a missing row the way stores do.
+            RowNotFoundException missing => FromDomain(DomainException.NotFound(missing.Resource)),
+            WriteConflictException conflict => FromDomain(DomainException.Conflict(conflict.Code, conflict.Message)),
             BadHttpRequestException bad => new ProblemDetails
             {
                 Status = bad.StatusCode,

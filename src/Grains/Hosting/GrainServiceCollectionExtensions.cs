@@ -21,6 +21,7 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddEventSeriesGrainServices(this IServiceCollection services)
     {
         services.TryAddSingleton(DomainTime.System);
+        services.AddSingleton<IIncomingGrainCallFilter, StoreErrorFilter>();
         services.TryAddSingleton<EventRulesCache>();
         services.AddSingleton<IChangeSubscriber, RulesChangeSubscriber>();
         services.AddHostedService<ChangeFeed>();

@@ -1,8 +1,8 @@
 using Dapper;
+using EventSeries.Persistence.Errors;
 using EventSeries.Domain.CheckIns;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.CheckIns;
-using EventSeries.Errors;
 using EventSeries.Events;
 using EventSeries.Security;
 using EventSeries.Series;
@@ -40,7 +40,7 @@ public sealed class CheckinQueries(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         var row = (await connection.QueryAsync<(Guid EventId, Guid OrganizationId)>(
             "SELECT event_id, organization_id FROM event_series WHERE id = @seriesId", new { seriesId })).Cast<(Guid EventId, Guid OrganizationId)?>().FirstOrDefault();
-        return row is { } r && caller.BelongsTo(r.OrganizationId) ? r.EventId : throw DomainException.NotFound("Series");
+        return row is { } r && caller.BelongsTo(r.OrganizationId) ? r.EventId : throw new RowNotFoundException("Series");
     }
 
     /// <summary>The event and NFC UID of a check-in of the series the caller can see; 404 otherwise.</summary>
@@ -50,7 +50,7 @@ public sealed class CheckinQueries(NpgsqlDataSource db)
         var row = (await connection.QueryAsync<(Guid EventId, string NfcId, Guid OrganizationId)>(
             "SELECT event_id, nfc_id, organization_id FROM checkin_logs WHERE id = @checkinId AND series_id = @seriesId", new { checkinId, seriesId }))
             .Cast<(Guid EventId, string NfcId, Guid OrganizationId)?>().FirstOrDefault();
-        return row is { } r && caller.BelongsTo(r.OrganizationId) ? (r.EventId, r.NfcId) : throw DomainException.NotFound("Check-in");
+        return row is { } r && caller.BelongsTo(r.OrganizationId) ? (r.EventId, r.NfcId) : throw new RowNotFoundException("Check-in");
     }
 
     /// <summary>The log of a series, newest first.</summary>

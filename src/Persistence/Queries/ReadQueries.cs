@@ -1,5 +1,5 @@
 using Dapper;
-using EventSeries.Errors;
+using EventSeries.Persistence.Errors;
 using EventSeries.Events;
 using EventSeries.Organizations;
 using EventSeries.Persistence.Stores;
@@ -134,14 +134,14 @@ public sealed class ReadQueries(NpgsqlDataSource db)
             return [.. caller.Memberships.Keys];
         }
 
-        return caller.BelongsTo(only) ? [only] : throw DomainException.NotFound("Organization");
+        return caller.BelongsTo(only) ? [only] : throw new RowNotFoundException("Organization");
     }
 
     private static async Task RequireVisibleAsync(NpgsqlConnection connection, Caller caller, string sql, Guid id, string resource)
     {
         if (!await IsVisibleAsync(connection, caller, sql, id))
         {
-            throw DomainException.NotFound(resource);
+            throw new RowNotFoundException(resource);
         }
     }
 

@@ -1,6 +1,6 @@
 using Dapper;
+using EventSeries.Persistence.Errors;
 using EventSeries.Persistence.Audit;
-using EventSeries.Errors;
 using EventSeries.Persistence.Notifications;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
@@ -42,7 +42,7 @@ public sealed class RecurringSeriesStore(NpgsqlDataSource db)
             new { parentId, expectedVersion, generatedThrough, now = now.UtcDateTime }, tx);
         if (eventId is not { } id)
         {
-            throw DomainException.Conflict("stale_series", "The series was changed elsewhere; reload it and try again.");
+            throw WriteConflictException.StaleSeries();
         }
 
         var created = await InsertChildrenAsync(connection, tx, children);

@@ -1,5 +1,5 @@
 using Dapper;
-using EventSeries.Errors;
+using EventSeries.Persistence.Errors;
 using EventSeries.Events;
 using EventSeries.Wristbands;
 using EventSeries.Persistence.Notifications;
@@ -76,7 +76,7 @@ public sealed class EventStore(NpgsqlDataSource db)
             new { eventId }, tx);
         if (live > 0)
         {
-            throw DomainException.Conflict(
+            throw new WriteConflictException(
                 "event_has_series", $"The event has {live} scheduled, active or completed series; cancel them before deleting the event.");
         }
 
@@ -131,7 +131,7 @@ public sealed class EventStore(NpgsqlDataSource db)
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw DomainException.Conflict("gate_name_taken", $"The event already has a gate named '{gate.Name}'.");
+            throw new WriteConflictException("gate_name_taken", $"The event already has a gate named '{gate.Name}'.");
         }
     }
 
@@ -149,7 +149,7 @@ public sealed class EventStore(NpgsqlDataSource db)
             new { eventId, nfcIds }, tx)).ToList();
         if (taken.Count > 0)
         {
-            throw DomainException.Conflict(
+            throw new WriteConflictException(
                 "nfc_id_taken", $"These NFC UIDs are already registered for the event: {string.Join(", ", taken)}.");
         }
 
@@ -160,7 +160,7 @@ public sealed class EventStore(NpgsqlDataSource db)
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // Only reachable if two writers raced past the check above; the index still holds.
-            throw DomainException.Conflict("nfc_id_taken", "Some of these NFC UIDs were registered for the event at the same time; retry.");
+            throw new WriteConflictException("nfc_id_taken", "Some of these NFC UIDs were registered for the event at the same time; retry.");
         }
 
         await AuditTrail.AppendAsync(connection, tx, audit);

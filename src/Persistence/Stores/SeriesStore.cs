@@ -1,5 +1,5 @@
 using Dapper;
-using EventSeries.Errors;
+using EventSeries.Persistence.Errors;
 using EventSeries.Series;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Notifications;
@@ -228,7 +228,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
                     new { seriesId, wristbandId },
                     tx);
                 removed = rows.Cast<(string, string)?>().FirstOrDefault()
-                    ?? throw DomainException.NotFound("Wristband assignment"); // rolls back: no version bump, no audit entry
+                    ?? throw new RowNotFoundException("Wristband assignment"); // rolls back: no version bump, no audit entry
             },
             changesScanRules: false);
         return removed!.Value;
@@ -262,8 +262,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         await tx.CommitAsync();
     }
 
-    private static DomainException StaleVersion() => DomainException.Conflict(
-        "stale_series", "The series was changed elsewhere; reload it and try again.");
+    private static WriteConflictException StaleVersion() => WriteConflictException.StaleSeries();
 
     private static Task InsertGatesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid seriesId, ImmutableArray<Guid> gateIds, DateTimeOffset now) =>
         connection.ExecuteAsync(

@@ -1,5 +1,5 @@
 using Dapper;
-using EventSeries.Errors;
+using EventSeries.Persistence.Errors;
 using EventSeries.Persistence.Audit;
 using EventSeries.Wristbands;
 using Npgsql;
@@ -27,7 +27,7 @@ public sealed class WristbandStore(NpgsqlDataSource db)
             new { wristbandId, status = status.ToDb(), now = now.UtcDateTime }, tx);
         if (updated == 0)
         {
-            throw DomainException.NotFound("Wristband");
+            throw new RowNotFoundException("Wristband");
         }
 
         await AuditTrail.AppendAsync(connection, tx, audit);
