@@ -27,6 +27,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<ReadQueries>();
         services.TryAddSingleton<CheckinQueries>();
         services.TryAddSingleton<RulesStore>();
+        services.TryAddSingleton<SeriesOwners>();
         services.TryAddSingleton<AccessStore>();
         services.TryAddSingleton<CapacityStore>();
         services.TryAddSingleton<MetricsStore>();

@@ -44,10 +44,10 @@ public static class CheckInEndpoints
         return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
     }
 
-    public static async Task<Ok<ScanVerdict>> VerifyAsync(Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, SeriesDirectory series)
+    public static async Task<Ok<ScanVerdict>> VerifyAsync(Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, CheckinQueries queries)
     {
         var caller = http.Caller();
-        var eventId = await series.EventOfAsync(caller, seriesId);
+        var eventId = await queries.FindSeriesEventAsync(caller, seriesId, mustExist: false);
         var scan = request.ToCommand(caller, eventId, seriesId);
         return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
     }

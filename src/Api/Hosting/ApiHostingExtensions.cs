@@ -35,7 +35,6 @@ public static class ApiHostingExtensions
         var services = builder.Services;
         services.AddEventSeriesPersistence(connectionString);
         services.TryAddSingleton(DomainTime.System);
-        services.TryAddSingleton<SeriesDirectory>();
         services.TryAddSingleton<CallerCache>();
         services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());
         services.AddHostedService<ChangeFeed>();

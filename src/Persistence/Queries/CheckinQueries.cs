@@ -1,5 +1,6 @@
 using Dapper;
 using EventSeries.Persistence.Errors;
+using EventSeries.Persistence.Rules;
 using EventSeries.Domain.CheckIns;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.CheckIns;
@@ -32,16 +33,16 @@ public sealed record ScannableSeries(
     DateTimeOffset CheckInOpensAt, DateTimeOffset CheckInClosesAt, ReentryPolicy Reentry, int? Capacity, IReadOnlyList<ScannableGate> Gates);
 
 /// <summary>The check-in log and what scanners read, scoped to the caller's organizations in SQL.</summary>
-public sealed class CheckinQueries(NpgsqlDataSource db)
+public sealed class CheckinQueries(NpgsqlDataSource db, SeriesOwners owners)
 {
     /// <summary>The event of a series the caller can see; 404 otherwise.</summary>
-    public async Task<Guid> FindSeriesEventAsync(Caller caller, Guid seriesId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        var row = (await connection.QueryAsync<(Guid EventId, Guid OrganizationId)>(
-            "SELECT event_id, organization_id FROM event_series WHERE id = @seriesId", new { seriesId })).Cast<(Guid EventId, Guid OrganizationId)?>().FirstOrDefault();
-        return row is { } r && caller.BelongsTo(r.OrganizationId) ? r.EventId : throw new RowNotFoundException("Series");
-    }
+    /// <param name="caller">Who asks.</param>
+    /// <param name="seriesId">The series.</param>
+    /// <param name="mustExist">False on the scan path, where the grain answers for a deleted series itself.</param>
+    public async Task<Guid> FindSeriesEventAsync(Caller caller, Guid seriesId, bool mustExist = true) =>
+        await owners.FindAsync(seriesId, mustExist) is { } owner && caller.BelongsTo(owner.OrganizationId)
+            ? owner.EventId
+            : throw new RowNotFoundException("Series");
 
     /// <summary>The event and NFC UID of a check-in of the series the caller can see; 404 otherwise.</summary>
     public async Task<(Guid EventId, string NfcId)> FindCheckinAsync(Caller caller, Guid seriesId, Guid checkinId)

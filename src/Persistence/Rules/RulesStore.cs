@@ -53,10 +53,5 @@ public sealed class RulesStore(NpgsqlDataSource db)
         public string TimeZone { get; set; } = "UTC";
     }
 
-    /// <summary>The event a series belongs to, or null.</summary>
-    public async Task<Guid?> FindSeriesEventAsync(Guid seriesId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<Guid?>("SELECT event_id FROM event_series WHERE id = @seriesId", new { seriesId });
-    }
+
 }

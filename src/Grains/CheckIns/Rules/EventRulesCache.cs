@@ -9,13 +9,12 @@ namespace EventSeries.Grains.CheckIns.Rules;
 /// moment PostgreSQL reports a change (<see cref="RulesChangeSubscriber"/>), so every silo enforces a
 /// lifecycle change within milliseconds without reading the database on each scan.
 /// </summary>
-public sealed class EventRulesCache(RulesStore store, DomainTime time)
+public sealed class EventRulesCache(RulesStore store, SeriesOwners owners, DomainTime time)
 {
     // Unknown ids are remembered briefly so a scanner with a wrong event id cannot hammer the database.
     private static readonly TimeSpan MissLifetime = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Guid, Entry> _events = new();
-    private readonly ConcurrentDictionary<Guid, Guid> _seriesEvents = new();
 
     /// <summary>The event's rules, or null when there is no such event.</summary>
     public async ValueTask<EventRules?> GetEventAsync(Guid eventId)
@@ -37,17 +36,12 @@ public sealed class EventRulesCache(RulesStore store, DomainTime time)
     /// <summary>A series' rules with its event's, or null when there is no such series.</summary>
     public async ValueTask<(EventRules Event, SeriesRules Series)?> GetSeriesAsync(Guid seriesId)
     {
-        if (!_seriesEvents.TryGetValue(seriesId, out var eventId))
+        if (await owners.FindAsync(seriesId) is not { } owner)
         {
-            if (await store.FindSeriesEventAsync(seriesId) is not { } found)
-            {
-                return null;
-            }
-
-            eventId = _seriesEvents.GetOrAdd(seriesId, found);
+            return null;
         }
 
-        var rules = await GetEventAsync(eventId);
+        var rules = await GetEventAsync(owner.EventId);
         return rules is not null && rules.SeriesById.TryGetValue(seriesId, out var series) ? (rules, series) : null;
     }
 
