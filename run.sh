@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Runs EventSeries: one silo serving the HTTP API on http://127.0.0.1:5000.
-# With no ConnectionStrings__EventSeries set, it provisions a private PostgreSQL in .data/postgres
-# (installing Debian's package if missing) and keeps its data across runs.
+# With no ConnectionStrings__EventSeries set, the command runs under src/LocalDatabase (development
+# only), which starts a private PostgreSQL in .data/postgres (installing Debian's package if missing),
+# hands the command its connection string and stops the server when the command exits.
 #   ./run.sh                                              start the system (silo + API)
 #   ./run.sh bootstrap --organization "Acme" --owner "Alice"   create the first organization, print a token
 #   ./run.sh migrate                                      apply database migrations and exit
 #   ./run.sh --urls http://127.0.0.1:5001 --Orleans:SiloPort 11112 --Orleans:GatewayPort 30001   another silo
 #   ./run.sh api [--urls http://127.0.0.1:5100]           the API alone, as a client of running silos
+# The private server's port: EventSeries__LocalPostgres__Port (default 55432).
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ -z "${ConnectionStrings__EventSeries:-}" ]; then
-  scripts/ensure-postgres.sh >/dev/null
-  # dotnet run starts in the project folder; pin the private server to the repository's .data.
-  export EventSeries__LocalPostgres__DataDirectory="${EventSeries__LocalPostgres__DataDirectory:-$PWD/.data/postgres}"
-fi
 project=src/Silo
 if [ "${1:-}" = api ]; then
   project=src/Api
   shift
 fi
-dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
-exec dotnet run --project "$project" -c Release --no-build -- "$@"
+
+# Prints the built assembly's path (the build's only output at this verbosity).
+build() { dotnet build "$1" -c Release -nologo -v quiet -clp:ErrorsOnly -getProperty:TargetPath; }
+
+app=$(build "$project") || { echo "$app" >&2; exit 1; }
+if [ -n "${ConnectionStrings__EventSeries:-}" ]; then
+  exec dotnet "$app" "$@"
+fi
+scripts/ensure-postgres.sh >/dev/null
+launcher=$(build src/LocalDatabase) || { echo "$launcher" >&2; exit 1; }
+exec dotnet "$launcher" "$PWD/.data/postgres" -- dotnet "$app" "$@"

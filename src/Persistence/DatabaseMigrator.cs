@@ -38,14 +38,7 @@ public static class DatabaseMigrator
 
         try
         {
-            var upgrader = DeployChanges.To
-                .PostgresqlDatabase(connectionString)
-                .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal) && (include is null || include(name)))
-                .WithTransactionPerScript()
-                .LogTo(new UpgradeLog(logger))
-                .Build();
-
-            var result = upgrader.PerformUpgrade();
+            var result = Upgrader(connectionString, logger, include).PerformUpgrade();
             if (!result.Successful)
             {
                 throw new InvalidOperationException(
@@ -59,6 +52,21 @@ public static class DatabaseMigrator
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// The migrations not yet applied to <paramref name="connectionString"/>'s database (all of them
+    /// when it has no schema); reads only, never creates anything.
+    /// </summary>
+    public static IReadOnlyList<string> PendingScripts(string connectionString, ILogger logger) =>
+        [.. Upgrader(connectionString, logger, include: null).GetScriptsToExecute().Select(s => s.Name)];
+
+    private static DbUp.Engine.UpgradeEngine Upgrader(string connectionString, ILogger logger, Func<string, bool>? include) =>
+        DeployChanges.To
+            .PostgresqlDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal) && (include is null || include(name)))
+            .WithTransactionPerScript()
+            .LogTo(new UpgradeLog(logger))
+            .Build();
 
     private sealed class UpgradeLog(ILogger logger) : IUpgradeLog
     {

@@ -7,6 +7,7 @@ using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventSeries.Persistence;
@@ -14,10 +15,30 @@ namespace EventSeries.Persistence;
 /// <summary>Registers the PostgreSQL data source, the stores grains write through and the API's queries.</summary>
 public static class PersistenceServiceCollectionExtensions
 {
-    /// <summary>Adds one pooled <see cref="NpgsqlDataSource"/> for the domain tables, plus stores and queries.</summary>
+    /// <summary>
+    /// Binds <see cref="DatabaseOptions"/> to <c>ConnectionStrings:EventSeries</c>, checked when the
+    /// host starts: the one place a host reads its connection string from configuration.
+    /// </summary>
+    public static IServiceCollection AddEventSeriesDatabaseOptions(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>Uses <paramref name="connectionString"/> instead of configuration (test clusters).</summary>
     public static IServiceCollection AddEventSeriesPersistence(this IServiceCollection services, string connectionString)
     {
-        services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)).Build());
+        services.AddOptions<DatabaseOptions>().Configure(o => o.ConnectionString = connectionString);
+        return services.AddEventSeriesPersistence();
+    }
+
+    /// <summary>Adds one pooled <see cref="NpgsqlDataSource"/> for the domain tables (from <see cref="DatabaseOptions"/>), plus stores and queries.</summary>
+    public static IServiceCollection AddEventSeriesPersistence(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new NpgsqlDataSourceBuilder(WithAutoPrepare(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!)).Build());
         services.TryAddSingleton<OrganizationStore>();
         services.TryAddSingleton<EventStore>();
         services.TryAddSingleton<WristbandStore>();

@@ -1,5 +1,6 @@
-using EventSeries.Persistence.Local;
+using EventSeries.Persistence;
 using EventSeries.Persistence.Stores;
+using Microsoft.Extensions.Options;
 
 namespace EventSeries.Silo;
 
@@ -8,7 +9,7 @@ internal static class Commands
 {
     public static async Task<int> MigrateAsync(string[] args)
     {
-        await using var database = await ResolveDatabaseAsync(args);
+        await MigratedDatabaseAsync(args);
         Console.WriteLine("Database is up to date.");
         return 0;
     }
@@ -23,9 +24,10 @@ internal static class Commands
             return 2;
         }
 
-        await using var database = await ResolveDatabaseAsync(args);
+        // Migrates too: the README's first step, before any silo ever ran.
+        var connectionString = await MigratedDatabaseAsync(args);
         var result = await Bootstrapper.BootstrapAsync(
-            database.ConnectionString, organization, owner, options.GetValueOrDefault("email"), DomainTime.System);
+            connectionString, organization, owner, options.GetValueOrDefault("email"), DomainTime.System);
         Console.WriteLine($"organization: {result.OrganizationId}");
         Console.WriteLine($"owner:        {result.UserId}");
         Console.WriteLine($"token:        {result.Secret}");
@@ -33,11 +35,17 @@ internal static class Commands
         return 0;
     }
 
-    private static async Task<DatabaseSetup> ResolveDatabaseAsync(string[] args)
+    /// <summary>The configured database (<see cref="DatabaseOptions"/>, validated), with every migration applied.</summary>
+    private static async Task<string> MigratedDatabaseAsync(string[] args)
     {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-        using var logs = LoggerFactory.Create(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning));
-        return await DatabaseSetup.ResolveAsync(configuration, logs.CreateLogger("EventSeries.Database"));
+        var builder = Host.CreateEmptyApplicationBuilder(new() { Args = args });
+        builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddEventSeriesDatabaseOptions();
+        using var host = builder.Build();
+        var connectionString = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString!;
+        await DatabaseMigrator.MigrateAsync(connectionString, host.Services.GetRequiredService<ILogger<DatabaseOptions>>());
+        return connectionString;
     }
 
     private static Dictionary<string, string> ParseOptions(string[] args)

@@ -1,28 +1,19 @@
+using EventSeries.Api.Hosting;
 using EventSeries.Silo.Hosting;
 
 namespace EventSeries.Silo;
 
 /// <summary>
 /// <c>EventSeries.Silo</c>: a silo serving the HTTP API (the default), or a one-shot
-/// <c>migrate</c> / <c>bootstrap</c> command.
+/// <c>migrate</c> / <c>bootstrap</c> command. It provisions no database: <c>ConnectionStrings:EventSeries</c>
+/// is required (<c>./run.sh</c> starts a private server for development and passes it in).
 /// </summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => args.FirstOrDefault() switch
     {
-        switch (args.FirstOrDefault())
-        {
-            case "migrate":
-                return await Commands.MigrateAsync(args[1..]);
-            case "bootstrap":
-                return await Commands.BootstrapAsync(args[1..]);
-            default:
-                await using (var host = await SiloHost.BuildAsync(args))
-                {
-                    await host.App.RunAsync();
-                }
-
-                return 0;
-        }
-    }
+        "migrate" => HostRunner.GuardAsync(() => Commands.MigrateAsync(args[1..]), Console.Error),
+        "bootstrap" => HostRunner.GuardAsync(() => Commands.BootstrapAsync(args[1..]), Console.Error),
+        _ => HostRunner.RunAsync(() => SiloHost.Build(args), Console.Error),
+    };
 }

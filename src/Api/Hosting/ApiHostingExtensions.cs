@@ -22,8 +22,8 @@ public static class ApiHostingExtensions
     /// <summary>The largest request body accepted (413 beyond): room for a 10,000-wristband registration with holders.</summary>
     public const long MaxRequestBodyBytes = 8 * 1024 * 1024;
 
-    /// <summary>Registers authentication, problem details, JSON rules, OpenAPI, health checks and the database.</summary>
-    public static WebApplicationBuilder AddEventSeriesApi(this WebApplicationBuilder builder, string connectionString)
+    /// <summary>Registers authentication, problem details, JSON rules, OpenAPI, health checks and the database (<see cref="DatabaseOptions"/>).</summary>
+    public static WebApplicationBuilder AddEventSeriesApi(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -33,7 +33,7 @@ public static class ApiHostingExtensions
             kestrel.AddServerHeader = false;
         });
         var services = builder.Services;
-        services.AddEventSeriesPersistence(connectionString);
+        services.AddEventSeriesPersistence();
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<CallerCache>();
         services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());

@@ -29,7 +29,10 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<CheckinLogWriter>();
         services.TryAddSingleton<ScanEventPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanEventPublisher>());
-        services.AddOptions<LifecycleOptions>().BindConfiguration("Lifecycle");
+        services.AddOptions<LifecycleOptions>()
+            .BindConfiguration(LifecycleOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton<LifecycleSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LifecycleSweeper>());
         return services;

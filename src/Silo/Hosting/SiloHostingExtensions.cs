@@ -9,15 +9,14 @@ using Orleans.Configuration;
 
 namespace EventSeries.Silo.Hosting;
 
-/// <summary>Wires a silo to PostgreSQL: membership, grain storage and reminders through the Orleans ADO.NET providers.</summary>
+/// <summary>
+/// Wires a silo to PostgreSQL (<see cref="DatabaseOptions"/>): membership, grain storage and
+/// reminders through the Orleans ADO.NET providers.
+/// </summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>The ADO.NET invariant of Npgsql (Orleans defaults to SQL Server's otherwise).</summary>
-    public const string Invariant = "Npgsql";
-
-    public static ISiloBuilder AddEventSeries(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    public static ISiloBuilder AddEventSeries(this ISiloBuilder silo)
     {
-        silo.Configure<ClusterOptions>(o => ClusterIdentity.Apply(o, configuration));
         silo.Services.AddOptions<SiloNetworkSettings>()
             .BindConfiguration(SiloNetworkSettings.Section)
             .ValidateDataAnnotations()
@@ -27,44 +26,50 @@ public static class SiloHostingExtensions
         silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<SiloNetworkSettings>>((endpoints, settings) =>
         {
             var network = settings.Value;
-            endpoints.AdvertisedIPAddress = network.Advertised;
+            endpoints.AdvertisedIPAddress = network.Advertised();
             endpoints.SiloPort = network.SiloPort;
             endpoints.GatewayPort = network.GatewayPort;
-            endpoints.SiloListeningEndpoint = new IPEndPoint(network.Listen, network.SiloPort);
-            endpoints.GatewayListeningEndpoint = new IPEndPoint(network.Listen, network.GatewayPort);
+            endpoints.SiloListeningEndpoint = new IPEndPoint(network.Listen(), network.SiloPort);
+            endpoints.GatewayListeningEndpoint = new IPEndPoint(network.Listen(), network.GatewayPort);
         });
-        silo.UseAdoNetClustering(o =>
+        silo.UseAdoNetClustering(o => o.Configure<IOptions<DatabaseOptions>>((clustering, database) =>
         {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-        return silo.AddEventSeriesStorage(connectionString);
+            clustering.Invariant = DatabaseOptions.Invariant;
+            clustering.ConnectionString = database.Value.ConnectionString;
+        }));
+        return silo.AddEventSeriesStorage();
     }
 
     /// <summary>
-    /// Everything but membership: grain storage, reminders and the domain's stores. Test clusters use
-    /// this with their own membership, so grains are tested against the same PostgreSQL wiring.
+    /// Everything but membership: grain storage, reminders and the domain's stores, on
+    /// <paramref name="connectionString"/>. Test clusters use this with their own membership, so
+    /// grains are tested against the same PostgreSQL wiring.
     /// </summary>
     public static ISiloBuilder AddEventSeriesStorage(this ISiloBuilder silo, string connectionString)
     {
-        silo.AddAdoNetGrainStorage(StorageNames.Main, o =>
+        silo.Services.AddOptions<DatabaseOptions>().Configure(o => o.ConnectionString = connectionString);
+        return silo.AddEventSeriesStorage();
+    }
+
+    /// <summary>Everything but membership, on the database of <see cref="DatabaseOptions"/>.</summary>
+    public static ISiloBuilder AddEventSeriesStorage(this ISiloBuilder silo)
+    {
+        silo.AddAdoNetGrainStorage(StorageNames.Main, o => o.Configure<IOptions<DatabaseOptions>>(UseDatabase));
+        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => o.Configure<IOptions<DatabaseOptions>>(UseDatabase));
+        silo.UseAdoNetReminderService(o => o.Configure<IOptions<DatabaseOptions>>((reminders, database) =>
         {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-        });
+            reminders.Invariant = DatabaseOptions.Invariant;
+            reminders.ConnectionString = database.Value.ConnectionString;
+        }));
         silo.AddMemoryStreams(ScanStream.Provider);
-        silo.Services.AddEventSeriesPersistence(connectionString);
+        silo.Services.AddEventSeriesPersistence();
         silo.Services.AddEventSeriesGrainServices();
         return silo;
+    }
+
+    private static void UseDatabase(AdoNetGrainStorageOptions storage, IOptions<DatabaseOptions> database)
+    {
+        storage.Invariant = DatabaseOptions.Invariant;
+        storage.ConnectionString = database.Value.ConnectionString;
     }
 }

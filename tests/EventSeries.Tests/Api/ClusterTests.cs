@@ -36,7 +36,7 @@ public sealed class ClusterTests(PostgresServer postgres)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var silo = await ApiHost.StartAsync(connectionString, "client-test");
-        await using var api = await ClientHost.BuildAsync([], new Dictionary<string, string?>
+        await using var api = ClientHost.Build([], new Dictionary<string, string?>
         {
             ["ConnectionStrings:EventSeries"] = connectionString,
             ["urls"] = "http://127.0.0.1:0",
@@ -44,20 +44,20 @@ public sealed class ClusterTests(PostgresServer postgres)
             ["Orleans:ServiceId"] = "eventseries-tests",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        await api.App.StartAsync(TestContext.Current.CancellationToken);
+        await api.StartAsync(TestContext.Current.CancellationToken);
         var tenant = await Tenant.BootstrapAsync(connectionString);
-        using var client = new ApiClient(new HttpClient { BaseAddress = new Uri(api.App.Urls.First()) }, tenant.Token);
+        using var client = new ApiClient(new HttpClient { BaseAddress = new Uri(api.Urls.First()) }, tenant.Token);
 
         var s = await Scenario.CreateAsync(client);
         using var viaSilo = silo.Client(tenant.Token);
         Assert.Equal(s.Series.Name, (await viaSilo.GetOkAsync<SeriesView>($"/api/series/{s.Series.Id}")).Name);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
-        await api.App.StopAsync(TestContext.Current.CancellationToken);
+        await api.StopAsync(TestContext.Current.CancellationToken);
     }
 
     private static async Task WaitForActiveSilosAsync(ApiHost host, int count)
     {
-        var membership = host.Host.App.Services.GetRequiredService<IClusterMembershipService>();
+        var membership = host.App.Services.GetRequiredService<IClusterMembershipService>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(timeout.Token))

@@ -25,7 +25,7 @@ public sealed class HealthAndDocsTests(ApiFixture fixture)
     public async Task Ready_ToAnonymousCallers_IsOnlyAStatusPerCheck()
     {
         using var client = fixture.Host.Client();
-        var silo = fixture.Host.Host.App.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
+        var silo = fixture.Host.App.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>();
 
         var text = await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 

@@ -28,7 +28,7 @@ public sealed class MetricsAccessTests(ApiFixture fixture)
         Assert.Equal(0, await CacheRowsAsync(madeUp));
 
         // An activation left behind would run the five-minute cache timer and write the row then.
-        var grains = fixture.Host.Host.App.Services.GetRequiredService<IGrainFactory>();
+        var grains = fixture.Host.App.Services.GetRequiredService<IGrainFactory>();
         var id = grains.GetGrain<ISeriesMetricsGrain>(madeUp).GetGrainId();
         var management = grains.GetGrain<IManagementGrain>(0);
         await Eventually.ValueAsync<List<GrainId>>(() => management.GetActiveGrains(id.Type).AsTask(), active => !active.Contains(id));

@@ -14,7 +14,7 @@ public sealed class SiloEndpointTests(PostgresServer postgres)
     public async Task ByDefault_SiloAndGatewayListenOnLoopbackOnly()
     {
         await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync());
-        var configuration = host.Host.App.Configuration;
+        var configuration = host.App.Configuration;
 
         foreach (var key in new[] { "Orleans:SiloPort", "Orleans:GatewayPort" })
         {
@@ -34,7 +34,7 @@ public sealed class SiloEndpointTests(PostgresServer postgres)
             ["Orleans:AdvertisedIP"] = "127.0.0.3",
             ["Orleans:ListenIP"] = listen.ToString(),
         });
-        var configuration = host.Host.App.Configuration;
+        var configuration = host.App.Configuration;
 
         foreach (var key in new[] { "Orleans:SiloPort", "Orleans:GatewayPort" })
         {

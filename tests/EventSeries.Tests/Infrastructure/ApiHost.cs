@@ -1,5 +1,6 @@
 using EventSeries.Grains.Lifecycle;
 using EventSeries.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +13,7 @@ namespace EventSeries.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiHost : IAsyncDisposable
 {
-    private SiloHost? _host;
+    private WebApplication? _app;
 
     private readonly Action<IServiceCollection>? _services;
     private readonly IReadOnlyDictionary<string, string?>? _settings;
@@ -35,7 +36,8 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public SiloHost Host => _host ?? throw new InvalidOperationException("Not running.");
+    /// <summary>The running silo host (what <c>SiloHost.Build</c> made).</summary>
+    public WebApplication App => _app ?? throw new InvalidOperationException("Not running.");
 
     /// <param name="services">Extra registrations (e.g. a log capture).</param>
     /// <param name="settings">Extra configuration (e.g. log levels).</param>
@@ -66,23 +68,23 @@ public sealed class ApiHost : IAsyncDisposable
             overrides[key] = value;
         }
 
-        _host = await SiloHost.BuildAsync([], overrides, services =>
+        _app = SiloHost.Build([], overrides, services =>
         {
             services.AddSingleton(new DomainTime(Clock));
             _services?.Invoke(services);
         });
-        await _host.App.StartAsync(TestContext.Current.CancellationToken);
-        BaseAddress = new Uri(_host.App.Urls.First());
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        BaseAddress = new Uri(_app.Urls.First());
     }
 
     /// <summary>A graceful stop of the whole process.</summary>
     public async Task StopAsync()
     {
-        if (_host is not null)
+        if (_app is not null)
         {
-            await _host.App.StopAsync(CancellationToken.None);
-            await _host.DisposeAsync();
-            _host = null;
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+            _app = null;
         }
     }
 
@@ -104,7 +106,7 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>Runs one lifecycle sweep now and waits for it (and for one already running); returns how many series it asked.</summary>
-    public Task<int> SweepAsync() => Host.App.Services.GetRequiredService<LifecycleSweeper>().SweepAsync(TestContext.Current.CancellationToken);
+    public Task<int> SweepAsync() => App.Services.GetRequiredService<LifecycleSweeper>().SweepAsync(TestContext.Current.CancellationToken);
 
     /// <summary>An HTTP client for this host, authenticated with <paramref name="token"/> (or anonymous).</summary>
     public ApiClient Client(string? token = null) => new(new HttpClient { BaseAddress = BaseAddress }, token);

@@ -1,5 +1,5 @@
 using EventSeries.Persistence;
-using EventSeries.Persistence.Local;
+using EventSeries.LocalDatabase;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

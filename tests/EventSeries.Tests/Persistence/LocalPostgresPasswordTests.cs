@@ -1,4 +1,4 @@
-using EventSeries.Persistence.Local;
+using EventSeries.LocalDatabase;
 using Npgsql;
 
 namespace EventSeries.Tests.Persistence;

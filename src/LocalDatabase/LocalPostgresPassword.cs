@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Npgsql;
 
-namespace EventSeries.Persistence.Local;
+namespace EventSeries.LocalDatabase;
 
 /// <summary>
 /// The superuser password of a private server. Without one, any local user (any process on the

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace EventSeries.Persistence.Local;
+namespace EventSeries.LocalDatabase;
 
 /// <summary>
 /// A private PostgreSQL server in a folder of its own, on its own loopback port: created with initdb
@@ -207,7 +207,7 @@ public sealed partial class LocalPostgres : IAsyncDisposable
             {
                 throw new InvalidOperationException(
                     $"Port {Port} on 127.0.0.1 is in use by another process, so the private PostgreSQL in {DataDirectory} cannot start there. " +
-                    "Stop that process or choose another port with EventSeries:LocalPostgres:Port.");
+                    "Stop that process or choose another port with EventSeries:LocalPostgres:Port (env EventSeries__LocalPostgres__Port).");
             }
 
             Port = FreePort(); // another test process took the port between choosing and starting

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EventSeries.Persistence.Local;
+namespace EventSeries.LocalDatabase;
 
 /// <summary>
 /// The installed PostgreSQL server binaries (the newest of Debian's /usr/lib/postgresql/*/bin, else
@@ -62,8 +62,8 @@ internal sealed class PostgresBinaries
             return requested;
         }
 
-        var advice = $"Make its parent folders traversable for '{RunAs}' (chmod o+x), set EventSeries:LocalPostgres:DataDirectory " +
-            "to a folder that user can reach, or set ConnectionStrings__EventSeries to use an existing server.";
+        var advice = $"Make its parent folders traversable for '{RunAs}' (chmod o+x), give the launcher a data folder " +
+            "that user can reach, or set ConnectionStrings__EventSeries to use an existing server.";
         if (File.Exists(Path.Combine(requested, "PG_VERSION")))
         {
             throw new InvalidOperationException(

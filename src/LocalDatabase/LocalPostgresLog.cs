@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EventSeries.Persistence.Local;
+namespace EventSeries.LocalDatabase;
 
 internal static partial class LocalPostgresLog
 {

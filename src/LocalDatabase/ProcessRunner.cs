@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EventSeries.Persistence.Local;
+namespace EventSeries.LocalDatabase;
 
 /// <summary>Runs a command to completion, capturing its output for error messages.</summary>
 internal static class ProcessRunner
