@@ -1,3 +1,4 @@
+using EventSeries.Grains.Series;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Series;
 using Microsoft.Extensions.Logging;
@@ -120,7 +121,7 @@ public sealed partial class LifecycleSweeper(
     {
         try
         {
-            await grains.GetGrain<ISeriesGrain>(series.Id).AdvanceLifecycleAsync();
+            await grains.GetGrain<ISeriesLifecycleGrain>(series.Id).AdvanceLifecycleAsync();
         }
         catch (Exception e)
         {

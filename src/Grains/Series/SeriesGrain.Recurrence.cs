@@ -101,7 +101,7 @@ public sealed partial class SeriesGrain
         var starts = RecurrenceRules.Occurrences(rule, spec.StartsAt, pending.Max(c => c.SequenceNumber), until: null);
         var changed = await ForEachChildAsync(pending, child => child.SequenceNumber > starts.Length
             ? Task.FromResult(false)
-            : GrainFactory.GetGrain<ISeriesGrain>(child.Id).ApplyParentSpecAsync(caller, spec with
+            : GrainFactory.GetGrain<ISeriesChildGrain>(child.Id).ApplyParentSpecAsync(caller, spec with
             {
                 StartsAt = starts[child.SequenceNumber - 1],
                 EndsAt = starts[child.SequenceNumber - 1] + duration,
@@ -126,7 +126,7 @@ public sealed partial class SeriesGrain
         var children = await recurring.ListChildrenAsync(Id);
         var pending = children.Where(c => c.Lifecycle is SeriesLifecycle.Draft or SeriesLifecycle.Scheduled).ToList();
         var childReason = $"Cancelled with recurring series {Id}" + (reason is null ? "." : $": {reason}");
-        var changed = await ForEachChildAsync(pending, child => GrainFactory.GetGrain<ISeriesGrain>(child.Id).CancelWithParentAsync(caller, childReason));
+        var changed = await ForEachChildAsync(pending, child => GrainFactory.GetGrain<ISeriesChildGrain>(child.Id).CancelWithParentAsync(caller, childReason));
         return new ChildrenResult(changed, children.Count - changed);
     }
 

@@ -17,7 +17,7 @@ namespace EventSeries.Grains.Series;
 /// </summary>
 [GrainType("series")]
 public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time)
-    : Grain, ISeriesGrain, IIncomingGrainCallFilter
+    : Grain, ISeriesGrain, ISeriesChildGrain, ISeriesLifecycleGrain, IIncomingGrainCallFilter
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
