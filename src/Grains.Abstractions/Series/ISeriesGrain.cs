@@ -72,11 +72,26 @@ public interface ISeriesGrain : IGrainWithGuidKey
     [Alias("generate-instances")]
     Task<InstancesResult> GenerateInstancesAsync(Caller caller, InstanceRequest request);
 
-    /// <summary>Applies the parent's current schedule to every child that has not started (draft or scheduled), each at its own occurrence of the rule.</summary>
-    [Alias("apply-to-children")]
-    Task<ChildrenResult> ApplyToChildrenAsync(Caller caller);
+    /// <summary>
+    /// Changes a recurring parent's template (as <see cref="UpdateAsync"/>) and, in the same
+    /// transaction, starts the job that moves every instance that has not started to its own
+    /// occurrence of the new schedule. Returns at once; the job runs in the background.
+    /// </summary>
+    [Alias("update-with-instances")]
+    Task<SeriesJobView> UpdateWithInstancesAsync(Caller caller, SeriesSpec spec);
 
-    /// <summary>Cancels a recurring parent (if it is not yet) and every child that has not started, each logging its own transition.</summary>
-    [Alias("cancel-with-children")]
-    Task<ChildrenResult> CancelWithChildrenAsync(Caller caller, string? reason);
+    /// <summary>
+    /// Cancels a recurring parent (if it is not yet) and, in the same transaction, starts the job
+    /// that cancels every instance that has not started, each logging its own transition.
+    /// </summary>
+    [Alias("cancel-with-instances")]
+    Task<SeriesJobView> CancelWithInstancesAsync(Caller caller, string? reason);
+
+    /// <summary>One of this parent's background jobs, with its progress.</summary>
+    [Alias("job"), ReadOnly]
+    Task<SeriesJobView> GetJobAsync(Caller caller, Guid jobId);
+
+    /// <summary>This parent's background jobs, newest first (at most 100).</summary>
+    [Alias("jobs"), ReadOnly]
+    Task<ImmutableArray<SeriesJobView>> GetJobsAsync(Caller caller);
 }

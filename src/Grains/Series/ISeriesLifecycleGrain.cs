@@ -16,4 +16,11 @@ public interface ISeriesLifecycleGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("advance-lifecycle")]
     Task<SeriesLifecycle?> AdvanceLifecycleAsync();
+
+    /// <summary>
+    /// Makes sure a recurring parent is working through its running jobs (after a restart nothing
+    /// else would wake it). Does nothing when there are none or they are already being worked on.
+    /// </summary>
+    [Alias("resume-jobs")]
+    Task ResumeJobsAsync();
 }
