@@ -9,7 +9,9 @@
 #      looking for due ones every 15 s,
 #   4. GET /api/series?eventId=..&lifecycle=scheduled&page=..&pageSize=50 (random pages) with wrk for
 #      LIST_SECONDS: p50/p99,
-#   5. PUT the parent with applyToChildren=true: an edit applied to all SERIES instances, timed.
+#   5. PUT the parent with applyToChildren=true: an edit applied to all SERIES instances. The PUT
+#      answers 202 with a background job; the job is polled until it is no longer running, and both
+#      the 202 and the whole job are timed (plus one GET of the parent while the job runs).
 # Writes bench/results/series-summary.txt.
 #   bench/series.sh                                  # 10,000 series, 20,000 wristbands
 #   SERIES=2000 SCAN_SECONDS=10 LIST_SECONDS=10 bench/series.sh   # a quick run
@@ -99,14 +101,30 @@ echo "== GET /api/series?eventId=..&lifecycle=scheduled&pageSize=50, random page
 LIST=$(wrk -t2 -c"$LIST_CONNECTIONS" -d"${LIST_SECONDS}s" --timeout 10s -s bench/list.lua "$API" -- "$EVENT" scheduled "$PAGES" 50 "$TOKEN" 2>&1 | grep '^RESULT')
 echo "   $LIST"
 PARENT=$(jq -r .parent.id "$RESULTS/series-create.json")
-echo "== PUT /api/series/{parent}?applyToChildren=true: 20:00 Berlin time instead of 19:00 for all $SERIES instances (each child's own grain)"
+echo "== PUT /api/series/{parent}?applyToChildren=true: 20:00 Berlin time instead of 19:00 for all $SERIES instances (a job: each child's own grain)"
 LATER=$(date -u -d 'tomorrow 19:00' +%Y-%m-%dT%H:%M:%SZ)
 LATER_END=$(date -u -d 'tomorrow 22:00' +%Y-%m-%dT%H:%M:%SZ)
 EDIT=$(jq -n --arg s "$LATER" --arg ends "$LATER_END" '{name: "Nightly", startsAt: $s, endsAt: $ends, capacity: 5000}')
-APPLY=$(curl -sS -o "$RESULTS/series-apply.json" -w '%{http_code} %{time_total}' --max-time 300 -X PUT "$API/api/series/$PARENT?applyToChildren=true" \
+JOB_STARTED=$(date +%s.%N)
+APPLY=$(curl -sS -o "$RESULTS/series-apply.json" -w '%{http_code} %{time_total}' --max-time 60 -X PUT "$API/api/series/$PARENT?applyToChildren=true" \
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d "$EDIT" || echo "000 timeout")
+JOB=$(jq -r '.id // empty' "$RESULTS/series-apply.json" 2>/dev/null || true)
+PARENT_GET=$(curl -sS -o /dev/null -w '%{http_code} %{time_total}' --max-time 60 -H "Authorization: Bearer $TOKEN" "$API/api/series/$PARENT" || echo "000 timeout")
+JOB_STATUS=none
+if [ -n "$JOB" ]; then
+  # Poll the job until it is no longer running (at most 10 minutes).
+  for _ in $(seq 1200); do
+    curl -sS -o "$RESULTS/series-job.json" --max-time 10 -H "Authorization: Bearer $TOKEN" "$API/api/series/$PARENT/jobs/$JOB" || true
+    JOB_STATUS=$(jq -r '.status // "unknown"' "$RESULTS/series-job.json" 2>/dev/null || echo unknown)
+    [ "$JOB_STATUS" = running ] || break
+    sleep 0.5
+  done
+fi
+JOB_SECONDS=$(awk -v a="$JOB_STARTED" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+JOB_COUNTS=$(jq -c '{total, done, skipped, failed}' "$RESULTS/series-job.json" 2>/dev/null || echo '{}')
 MOVED=$(psql_ -c "SELECT count(*) FROM event_series WHERE parent_series_id = '$PARENT' AND extract(hour FROM starts_at AT TIME ZONE 'Europe/Berlin') = 20")
-echo "   HTTP ${APPLY% *} in ${APPLY#* }s; instances at the new time: $MOVED"
+echo "   HTTP ${APPLY% *} in ${APPLY#* }s; GET parent meanwhile: HTTP ${PARENT_GET% *} in ${PARENT_GET#* }s"
+echo "   job $JOB_STATUS after ${JOB_SECONDS}s $JOB_COUNTS; instances at the new time: $MOVED"
 SWEEPS=$(grep -c "Lifecycle sweep" "$RESULTS/series-silo.log" || true)
 
 {
@@ -116,6 +134,7 @@ SWEEPS=$(grep -c "Lifecycle sweep" "$RESULTS/series-silo.log" || true)
   echo "scans after:       $(field "$AFTER" rate)/s  (p50 $(field "$AFTER" p50_ms) ms, p99 $(field "$AFTER" p99_ms) ms, errors $(field "$AFTER" errors))"
   echo "after / before:    $(awk -v a="$(field "$AFTER" rate)" -v b="$(field "$BEFORE" rate)" 'BEGIN { printf "%.2f", a / b }')"
   echo "list (page of 50): $LIST_CONNECTIONS connections, $(field "$LIST" rate) req/s, p50 $(field "$LIST" p50_ms) ms, p99 $(field "$LIST" p99_ms) ms, errors $(field "$LIST" errors)"
-  echo "apply to $SERIES:    HTTP ${APPLY% *} in ${APPLY#* } s ($MOVED instances moved)"
+  echo "apply to $SERIES:    HTTP ${APPLY% *} in ${APPLY#* } s; job $JOB_STATUS after $JOB_SECONDS s $JOB_COUNTS ($MOVED instances moved)"
+  echo "GET parent during the job: HTTP ${PARENT_GET% *} in ${PARENT_GET#* } s"
   echo "silo log lines about sweeps with work: $SWEEPS"
 } | tee "$RESULTS/series-summary.txt"

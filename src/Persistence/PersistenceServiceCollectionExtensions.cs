@@ -1,5 +1,6 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Persistence.Queries;
 using EventSeries.Persistence.Recurrence;
@@ -45,6 +46,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<SeriesStore>();
         services.TryAddSingleton<RecurringSeriesStore>();
         services.TryAddSingleton<DueSeriesStore>();
+        services.TryAddSingleton<SeriesJobStore>();
         services.TryAddSingleton<ReadQueries>();
         services.TryAddSingleton<CheckinQueries>();
         services.TryAddSingleton<RulesStore>();

@@ -16,12 +16,12 @@ public static class SeriesEndpoints
         group.MapPost("/", CreateAsync).WithName("CreateSeries").WithSummary("Creates a draft series, optionally with gates and category limits.");
         group.MapGet("/{seriesId:guid}", GetAsync).WithName("GetSeries").WithSummary("One series with its gates and categories.");
         group.MapPut("/{seriesId:guid}", UpdateAsync).WithName("UpdateSeries")
-            .WithSummary("Changes the schedule, window and capacity; on a recurring parent, applyToChildren=true also moves every instance that has not started to its occurrence of the new schedule.");
+            .WithSummary("Changes the schedule, window and capacity; on a recurring parent, applyToChildren=true also starts a job (202, Location: the job) that moves every instance that has not started to its occurrence of the new schedule.");
         group.MapDelete("/{seriesId:guid}", DeleteAsync).WithName("DeleteSeries").WithSummary("Deletes a draft or cancelled series.");
         group.MapGet("/{seriesId:guid}/transitions", ListTransitionsAsync).WithName("ListSeriesTransitions")
             .WithSummary("Every lifecycle transition, oldest first.");
         group.MapPost("/{seriesId:guid}/transitions", TransitionAsync).WithName("TransitionSeries")
-            .WithSummary("Moves the lifecycle (draft→scheduled→active→completed, or →cancelled); 409 for a move the state machine lacks. On a recurring parent, to=cancelled with cascade=true also cancels every instance that has not started.");
+            .WithSummary("Moves the lifecycle (draft→scheduled→active→completed, or →cancelled); 409 for a move the state machine lacks. On a recurring parent, to=cancelled with cascade=true cancels it and starts a job (202, Location: the job) that cancels every instance that has not started.");
         return app;
     }
 
@@ -43,24 +43,19 @@ public static class SeriesEndpoints
     public static async Task<Ok<SeriesView>> GetAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).GetAsync(http.Caller()));
 
-    public static async Task<Ok<SeriesView>> UpdateAsync(
+    public static async Task<Results<Ok<SeriesView>, Accepted<SeriesJobView>>> UpdateAsync(
         Guid seriesId, SeriesSpecRequest request, bool? applyToChildren, HttpContext http, IGrainFactory grains)
     {
         var series = grains.GetGrain<ISeriesGrain>(seriesId);
         var spec = request.ToSpec();
-        if (applyToChildren is true && (await series.GetAsync(http.Caller())).Recurrence is null)
-        {
-            // Refused before anything is written (whether a series is recurring never changes).
-            throw DomainException.Conflict("not_recurring", "applyToChildren applies to recurring parents only; this series has no instances.");
-        }
-
-        var updated = await series.UpdateAsync(http.Caller(), spec);
         if (applyToChildren is true)
         {
-            await series.ApplyToChildrenAsync(http.Caller());
+            // The parent's change and its job are one write; the instances follow in the background.
+            var job = await series.UpdateWithInstancesAsync(http.Caller(), spec);
+            return TypedResults.Accepted(SeriesJobEndpoints.Location(job), job);
         }
 
-        return TypedResults.Ok(updated);
+        return TypedResults.Ok(await series.UpdateAsync(http.Caller(), spec));
     }
 
     public static async Task<NoContent> DeleteAsync(Guid seriesId, HttpContext http, IGrainFactory grains)
@@ -72,7 +67,8 @@ public static class SeriesEndpoints
     public static async Task<Ok<ImmutableArray<SeriesTransition>>> ListTransitionsAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).GetTransitionsAsync(http.Caller()));
 
-    public static async Task<Created<SeriesTransition>> TransitionAsync(Guid seriesId, TransitionRequest request, HttpContext http, IGrainFactory grains)
+    public static async Task<Results<Created<SeriesTransition>, Accepted<SeriesJobView>>> TransitionAsync(
+        Guid seriesId, TransitionRequest request, HttpContext http, IGrainFactory grains)
     {
         var series = grains.GetGrain<ISeriesGrain>(seriesId);
         var to = Required.Value(request.To, "to");
@@ -86,8 +82,7 @@ public static class SeriesEndpoints
             throw DomainException.Invalid("cascade", "Only a cancellation cascades to the instances of a recurring series.");
         }
 
-        await series.CancelWithChildrenAsync(http.Caller(), request.Reason);
-        var logged = (await series.GetTransitionsAsync(http.Caller())).Last(t => t.To == SeriesLifecycle.Cancelled);
-        return TypedResults.Created($"/api/series/{seriesId}/transitions", logged);
+        var job = await series.CancelWithInstancesAsync(http.Caller(), request.Reason);
+        return TypedResults.Accepted(SeriesJobEndpoints.Location(job), job);
     }
 }

@@ -93,6 +93,7 @@ public static class ApiHostingExtensions
         api.MapWristbandEndpoints();
         api.MapSeriesEndpoints();
         api.MapRecurringSeriesEndpoints();
+        api.MapSeriesJobEndpoints();
         api.MapSeriesAssignmentEndpoints();
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();

@@ -5,6 +5,6 @@ namespace EventSeries.Health;
 public interface IPingGrain : IGrainWithIntegerKey
 {
     /// <summary>Answers with the silo's name.</summary>
-    [Alias("ping")]
+    [Alias("ping"), ReadOnly]
     Task<string> PingAsync();
 }

@@ -5,6 +5,9 @@ namespace EventSeries.Series;
 /// <summary>
 /// One event series, keyed by its id: holds its schedule, lifecycle, gates and category counts in
 /// memory and is the single writer of its rows, so lifecycle and limit rules hold without races.
+/// This is the contract the API uses; what only other grains and the silo's background services
+/// may ask of a series (<c>ISeriesChildGrain</c>, <c>ISeriesLifecycleGrain</c>) lives in the Grains
+/// project, which the API does not reference.
 /// </summary>
 [Alias("es.series")]
 public interface ISeriesGrain : IGrainWithGuidKey
@@ -69,27 +72,26 @@ public interface ISeriesGrain : IGrainWithGuidKey
     [Alias("generate-instances")]
     Task<InstancesResult> GenerateInstancesAsync(Caller caller, InstanceRequest request);
 
-    /// <summary>Applies the parent's current schedule to every child that has not started (draft or scheduled), each at its own occurrence of the rule.</summary>
-    [Alias("apply-to-children")]
-    Task<ChildrenResult> ApplyToChildrenAsync(Caller caller);
-
-    /// <summary>Cancels a recurring parent (if it is not yet) and every child that has not started, each logging its own transition.</summary>
-    [Alias("cancel-with-children")]
-    Task<ChildrenResult> CancelWithChildrenAsync(Caller caller, string? reason);
-
-    /// <summary>Takes the schedule its parent computed for it, unless this child has started or ended (then false).</summary>
-    [Alias("apply-parent-spec")]
-    Task<bool> ApplyParentSpecAsync(Caller caller, SeriesSpec spec);
-
-    /// <summary>Cancels this child with its parent, unless it has started or ended (then false).</summary>
-    [Alias("cancel-with-parent")]
-    Task<bool> CancelWithParentAsync(Caller caller, string? reason);
+    /// <summary>
+    /// Changes a recurring parent's template (as <see cref="UpdateAsync"/>) and, in the same
+    /// transaction, starts the job that moves every instance that has not started to its own
+    /// occurrence of the new schedule. Returns at once; the job runs in the background.
+    /// </summary>
+    [Alias("update-with-instances")]
+    Task<SeriesJobView> UpdateWithInstancesAsync(Caller caller, SeriesSpec spec);
 
     /// <summary>
-    /// Moves the lifecycle on by the domain clock: scheduled becomes active once the check-in window
-    /// has opened, active becomes completed once it has closed (both if both are past). Each step is
-    /// logged with actor <c>system</c>. Does nothing otherwise; returns the lifecycle after it.
+    /// Cancels a recurring parent (if it is not yet) and, in the same transaction, starts the job
+    /// that cancels every instance that has not started, each logging its own transition.
     /// </summary>
-    [Alias("advance-lifecycle")]
-    Task<SeriesLifecycle?> AdvanceLifecycleAsync();
+    [Alias("cancel-with-instances")]
+    Task<SeriesJobView> CancelWithInstancesAsync(Caller caller, string? reason);
+
+    /// <summary>One of this parent's background jobs, with its progress.</summary>
+    [Alias("job"), ReadOnly]
+    Task<SeriesJobView> GetJobAsync(Caller caller, Guid jobId);
+
+    /// <summary>This parent's background jobs, newest first (at most 100).</summary>
+    [Alias("jobs"), ReadOnly]
+    Task<ImmutableArray<SeriesJobView>> GetJobsAsync(Caller caller);
 }

@@ -1,3 +1,5 @@
+using EventSeries.Grains.Series;
+using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Series;
 using Microsoft.Extensions.Logging;
@@ -12,9 +14,11 @@ namespace EventSeries.Grains.Lifecycle;
 /// of the domain clock, it reads the due series from PostgreSQL and asks each one's grain to
 /// advance. The schedule is the rows themselves, so nothing needs re-registering after a restart;
 /// the grain decides by the domain clock and is the single writer, so a repeated ask is harmless.
+/// The same sweep wakes recurring parents with a running job (see <c>SeriesGrain.Jobs.cs</c>), so
+/// a job stopped by a restart or a lost silo goes on without anyone asking.
 /// </summary>
 public sealed partial class LifecycleSweeper(
-    DueSeriesStore store, IGrainFactory grains, DomainTime time, IOptions<LifecycleOptions> options, ILogger<LifecycleSweeper> logger)
+    DueSeriesStore store, SeriesJobStore jobs, IGrainFactory grains, DomainTime time, IOptions<LifecycleOptions> options, ILogger<LifecycleSweeper> logger)
     : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -48,11 +52,18 @@ public sealed partial class LifecycleSweeper(
                 asked += due.Count;
                 if (due.Count < options.Value.BatchSize)
                 {
-                    return asked;
+                    break;
                 }
 
                 after = due[^1];
             }
+
+            foreach (var batch in (await jobs.FindParentsWithRunningJobsAsync(cancellationToken)).Chunk(Math.Max(1, options.Value.Parallelism)))
+            {
+                await Task.WhenAll(batch.Select(ResumeJobsAsync));
+            }
+
+            return asked;
         }
         finally
         {
@@ -120,13 +131,26 @@ public sealed partial class LifecycleSweeper(
     {
         try
         {
-            await grains.GetGrain<ISeriesGrain>(series.Id).AdvanceLifecycleAsync();
+            await grains.GetGrain<ISeriesLifecycleGrain>(series.Id).AdvanceLifecycleAsync();
         }
         catch (Exception e)
         {
             // One series failing (a database hiccup, a stale activation) must not stop the others; it
             // stays due and the next sweep asks again.
             LogAdvanceFailed(logger, e, series.Id);
+        }
+    }
+
+    private async Task ResumeJobsAsync(Guid parentId)
+    {
+        try
+        {
+            await grains.GetGrain<ISeriesLifecycleGrain>(parentId).ResumeJobsAsync();
+        }
+        catch (Exception e)
+        {
+            // The job stays running in its row; the next sweep wakes its parent again.
+            LogResumeFailed(logger, e, parentId);
         }
     }
 
@@ -138,4 +162,7 @@ public sealed partial class LifecycleSweeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Series {SeriesId} could not advance its lifecycle; the next sweep retries.")]
     private static partial void LogAdvanceFailed(ILogger logger, Exception exception, Guid seriesId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recurring series {SeriesId} could not resume its jobs; the next sweep retries.")]
+    private static partial void LogResumeFailed(ILogger logger, Exception exception, Guid seriesId);
 }

@@ -1,4 +1,5 @@
 using EventSeries.Grains.Domain;
+using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
@@ -8,13 +9,11 @@ namespace EventSeries.Grains.Series;
 /// <summary>
 /// Recurring parents. The parent is a template series (never scheduled itself) that writes its new
 /// children in bulk, in one transaction; afterwards each child is changed only by its own grain, so
-/// edits and cancellations fan out to the children's grains, which refuse once they have started.
+/// edits and cancellations become a job (<c>SeriesGrain.Jobs.cs</c>) that asks the children's
+/// grains, which refuse once they have started.
 /// </summary>
 public sealed partial class SeriesGrain
 {
-    /// <summary>How many children a parent calls at once when applying an edit or a cancellation.</summary>
-    private const int ChildCallBatch = 16;
-
     public async Task<InstancesResult> CreateRecurringAsync(Caller caller, NewRecurringSeries series)
     {
         var template = series.Template;
@@ -84,32 +83,26 @@ public sealed partial class SeriesGrain
         return new InstancesResult(state.ToView(), created, await recurring.CountChildrenAsync(Id), state.Series.GeneratedThrough);
     }
 
-    public async Task<ChildrenResult> ApplyToChildrenAsync(Caller caller)
+    public async Task<SeriesJobView> UpdateWithInstancesAsync(Caller caller, SeriesSpec spec)
     {
         var state = Visible(caller, Permission.EditSeries);
-        var rule = RecurringRule(state);
-        var children = await recurring.ListChildrenAsync(Id);
-        var pending = children.Where(c => c.Lifecycle is SeriesLifecycle.Draft or SeriesLifecycle.Scheduled).ToList();
-        if (pending.Count == 0)
+
+        // Refused before anything is written (whether a series is recurring never changes).
+        if (state.Recurrence is null)
         {
-            return new ChildrenResult(0, children.Count);
+            throw DomainException.Conflict("not_recurring", "applyToChildren applies to recurring parents only; this series has no instances.");
         }
 
-        // Each child moves to its own occurrence of the rule, anchored at the parent's (new) start.
-        var spec = state.Series.Spec;
-        var duration = spec.EndsAt - spec.StartsAt;
-        var starts = RecurrenceRules.Occurrences(rule, spec.StartsAt, pending.Max(c => c.SequenceNumber), until: null);
-        var changed = await ForEachChildAsync(pending, child => child.SequenceNumber > starts.Length
-            ? Task.FromResult(false)
-            : GrainFactory.GetGrain<ISeriesGrain>(child.Id).ApplyParentSpecAsync(caller, spec with
-            {
-                StartsAt = starts[child.SequenceNumber - 1],
-                EndsAt = starts[child.SequenceNumber - 1] + duration,
-            }));
-        return new ChildrenResult(changed, children.Count - changed);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        SeriesValidation.EnsureValid(spec);
+        var job = NewJob(state, caller, SeriesJobKind.ApplySpec, new SeriesJobPayload(spec, null));
+        SeriesJobView? started = null;
+        await UpdateSpecAsync(state, spec, caller.UserId, caller.DisplayName, async (connection, tx) => started = await SeriesJobStore.InsertAsync(connection, tx, job));
+        StartWorkingOnJobs();
+        return started!;
     }
 
-    public async Task<ChildrenResult> CancelWithChildrenAsync(Caller caller, string? reason)
+    public async Task<SeriesJobView> CancelWithInstancesAsync(Caller caller, string? reason)
     {
         var state = Visible(caller, Permission.TransitionSeries);
         RecurringRule(state);
@@ -118,42 +111,74 @@ public sealed partial class SeriesGrain
             throw DomainException.Invalid("reason", "At most 900 characters when cancelling with the children.");
         }
 
+        var childReason = $"Cancelled with recurring series {Id}" + (reason is null ? "." : $": {reason}");
+        var job = NewJob(state, caller, SeriesJobKind.CancelChildren, new SeriesJobPayload(null, childReason));
+        SeriesJobView started;
         if (state.Series.Lifecycle != SeriesLifecycle.Cancelled)
         {
-            await TransitionAsync(state, SeriesLifecycle.Cancelled, new TransitionActor(caller.UserId, caller.DisplayName, reason));
+            SeriesJobView? inserted = null;
+            await TransitionAsync(state, SeriesLifecycle.Cancelled, new TransitionActor(caller.UserId, caller.DisplayName, reason),
+                async (connection, tx) => inserted = await SeriesJobStore.InsertAsync(connection, tx, job));
+            started = inserted!;
+        }
+        else
+        {
+            // Cancelled already (say, a cascade asked again): only the children are left to do.
+            started = await jobs.InsertAsync(job);
         }
 
-        var children = await recurring.ListChildrenAsync(Id);
-        var pending = children.Where(c => c.Lifecycle is SeriesLifecycle.Draft or SeriesLifecycle.Scheduled).ToList();
-        var childReason = $"Cancelled with recurring series {Id}" + (reason is null ? "." : $": {reason}");
-        var changed = await ForEachChildAsync(pending, child => GrainFactory.GetGrain<ISeriesGrain>(child.Id).CancelWithParentAsync(caller, childReason));
-        return new ChildrenResult(changed, children.Count - changed);
+        StartWorkingOnJobs();
+        return started;
     }
 
-    public async Task<bool> ApplyParentSpecAsync(Caller caller, SeriesSpec spec)
+    public async Task<ChildOutcome> ApplyParentSpecAsync(Guid parentId, SeriesSpec spec, JobActor actor)
     {
-        var state = Visible(caller, Permission.EditSeries);
+        var state = ChildOf(parentId);
+        if (SameSchedule(state.Series.Spec, spec))
+        {
+            return ChildOutcome.AlreadyDone;
+        }
+
         if (!NotStarted(state))
         {
-            return false;
+            return ChildOutcome.LeftAlone;
         }
 
         SeriesValidation.EnsureValid(spec);
-        await UpdateSpecAsync(caller, state, spec);
-        return true;
+        await UpdateSpecAsync(state, spec, actor.UserId, actor.Name);
+        return ChildOutcome.Changed;
     }
 
-    public async Task<bool> CancelWithParentAsync(Caller caller, string? reason)
+    public async Task<ChildOutcome> CancelWithParentAsync(Guid parentId, string reason, JobActor actor)
     {
-        var state = Visible(caller, Permission.TransitionSeries);
-        if (!NotStarted(state))
+        var state = ChildOf(parentId);
+        if (state.Series.Lifecycle == SeriesLifecycle.Cancelled)
         {
-            return false;
+            return ChildOutcome.AlreadyDone;
         }
 
-        await TransitionAsync(state, SeriesLifecycle.Cancelled, new TransitionActor(caller.UserId, caller.DisplayName, reason));
-        return true;
+        if (!NotStarted(state))
+        {
+            return ChildOutcome.LeftAlone;
+        }
+
+        await TransitionAsync(state, SeriesLifecycle.Cancelled, new TransitionActor(actor.UserId, actor.Name, reason));
+        return ChildOutcome.Changed;
     }
+
+    /// <summary>This series, if it is a child of <paramref name="parentId"/> (the parent authorized the job's caller for it).</summary>
+    private SeriesState ChildOf(Guid parentId) =>
+        _state is { } state && state.Series.ParentSeriesId == parentId ? state : throw DomainException.NotFound("Series");
+
+    /// <summary>
+    /// Whether a child already has a schedule, compared at PostgreSQL's microsecond precision: what a
+    /// reactivated child read back must equal what its parent computes again after a restart.
+    /// </summary>
+    private static bool SameSchedule(SeriesSpec current, SeriesSpec wanted) =>
+        current with { StartsAt = Micros(current.StartsAt), EndsAt = Micros(current.EndsAt) }
+        == wanted with { StartsAt = Micros(wanted.StartsAt), EndsAt = Micros(wanted.EndsAt) };
+
+    private static DateTimeOffset Micros(DateTimeOffset value) => value.AddTicks(-(value.UtcTicks % TimeSpan.TicksPerMicrosecond));
 
     /// <summary>
     /// Not started: a draft, or scheduled with its check-in window still ahead (a scheduled series
@@ -213,18 +238,6 @@ public sealed partial class SeriesGrain
         }
 
         return new ChildPlan(children, generatedThrough + children.Length);
-    }
-
-    /// <summary>Calls children in small concurrent batches (the grain stays single-threaded); returns how many said yes.</summary>
-    private static async Task<int> ForEachChildAsync(List<ChildRow> children, Func<ChildRow, Task<bool>> call)
-    {
-        var yes = 0;
-        foreach (var batch in children.Chunk(ChildCallBatch))
-        {
-            yes += (await Task.WhenAll(batch.Select(call))).Count(done => done);
-        }
-
-        return yes;
     }
 
     private sealed record ChildPlan(ImmutableArray<NewChild> Children, int Through);

@@ -2,9 +2,12 @@ using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Audit;
+using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.Series;
@@ -12,12 +15,14 @@ namespace EventSeries.Grains.Series;
 /// <summary>
 /// One series. Loads its rows on activation, validates every command against memory, writes the
 /// change in one transaction, and only then updates memory: a failed write changes nothing.
-/// Recurring parents (<c>SeriesGrain.Recurrence.cs</c>) and the automatic lifecycle
-/// (<c>SeriesGrain.Lifecycle.cs</c>) are in the other parts of this class.
+/// Recurring parents (<c>SeriesGrain.Recurrence.cs</c>), their background jobs
+/// (<c>SeriesGrain.Jobs.cs</c>) and the automatic lifecycle (<c>SeriesGrain.Lifecycle.cs</c>) are
+/// in the other parts of this class.
 /// </summary>
 [GrainType("series")]
-public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore recurring, EventRulesCache rules, DomainTime time)
-    : Grain, ISeriesGrain, IIncomingGrainCallFilter
+public sealed partial class SeriesGrain(
+    SeriesStore store, RecurringSeriesStore recurring, SeriesJobStore jobs, EventRulesCache rules, DomainTime time, ILogger<SeriesGrain> logger)
+    : Grain, ISeriesGrain, ISeriesChildGrain, ISeriesLifecycleGrain, IIncomingGrainCallFilter
 {
     /// <summary>The most wristbands one assignment call may carry.</summary>
     public const int MaxAssignmentBatch = 10_000;
@@ -30,6 +35,12 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
     {
         var snapshot = await store.LoadAsync(Id);
         _state = snapshot is null ? null : new SeriesState(snapshot);
+
+        // A parent stopped mid-job (a restart, a lost silo) picks its job up again as it wakes.
+        if (_state is { Recurrence: not null } && await jobs.HasRunningAsync(Id))
+        {
+            StartWorkingOnJobs();
+        }
     }
 
     /// <summary>
@@ -78,7 +89,7 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
         var state = Visible(caller, Permission.EditSeries);
         SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
         SeriesValidation.EnsureValid(spec);
-        await UpdateSpecAsync(caller, state, spec);
+        await UpdateSpecAsync(state, spec, caller.UserId, caller.DisplayName);
         return state.ToView();
     }
 
@@ -219,7 +230,8 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
     }
 
     /// <summary>Moves the lifecycle if the state machine allows it, logging who did it; memory follows the committed write.</summary>
-    private async Task<SeriesTransition> TransitionAsync(SeriesState state, SeriesLifecycle to, TransitionActor actor)
+    private async Task<SeriesTransition> TransitionAsync(
+        SeriesState state, SeriesLifecycle to, TransitionActor actor, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
     {
         var from = state.Series.Lifecycle;
         SeriesLifecycleRules.EnsureCanTransition(from, to);
@@ -229,7 +241,7 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
         var audit = new AuditEntry(
             state.Series.OrganizationId, now, actor.UserId, actor.Name, "series.transition", "series", Id.ToString(),
             new { lifecycle = from }, new { lifecycle = to, reason = actor.Reason });
-        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, actor, audit);
+        var logged = await store.TransitionAsync(Id, from, to, state.Series.Version, now, actor, audit, alongside);
         state.Series = state.Series with { Lifecycle = to };
         state.Touch(now);
         state.Transitions.Add(logged);
@@ -237,11 +249,13 @@ public sealed partial class SeriesGrain(SeriesStore store, RecurringSeriesStore 
         return logged;
     }
 
-    /// <summary>Stores a new (validated) schedule.</summary>
-    private async Task UpdateSpecAsync(Caller caller, SeriesState state, SeriesSpec spec)
+    /// <summary>Stores a new (validated) schedule, on behalf of a person (or their parent's job).</summary>
+    private async Task UpdateSpecAsync(
+        SeriesState state, SeriesSpec spec, Guid? userId, string actor, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
     {
         var now = time.Now();
-        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now, Audit(caller, state, now, "series.update", state.Series.Spec, spec));
+        var audit = new AuditEntry(state.Series.OrganizationId, now, userId, actor, "series.update", "series", Id.ToString(), state.Series.Spec, spec);
+        await store.UpdateSpecAsync(Id, spec, state.Series.Version, now, audit, alongside);
         state.Series = state.Series with { Spec = spec };
         state.Touch(now);
         RulesChanged();

@@ -86,25 +86,35 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         return transition;
     }
 
-    /// <summary>Stores new schedule fields.</summary>
-    public Task UpdateSpecAsync(Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now, AuditEntry audit) =>
-        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, (connection, tx) => connection.ExecuteAsync(
-            """
-            UPDATE event_series SET name = @Name, description = @Description, starts_at = @startsAt, ends_at = @endsAt,
-                checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity,
-                reentry_policy = @reentry
-            WHERE id = @seriesId
-            """,
-            new
+    /// <summary>Stores new schedule fields; <paramref name="alongside"/> writes in the same transaction (a recurring parent's job).</summary>
+    public Task UpdateSpecAsync(
+        Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now, AuditEntry audit, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null) =>
+        InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE event_series SET name = @Name, description = @Description, starts_at = @startsAt, ends_at = @endsAt,
+                    checkin_opens_minutes_before = @opens, checkin_closes_minutes_after = @closes, capacity = @Capacity,
+                    reentry_policy = @reentry
+                WHERE id = @seriesId
+                """,
+                new
+                {
+                    seriesId, spec.Name, spec.Description, startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
+                    opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, spec.Capacity,
+                    reentry = spec.Reentry.ToDb(),
+                },
+                tx);
+            if (alongside is not null)
             {
-                seriesId, spec.Name, spec.Description, startsAt = spec.StartsAt.UtcDateTime, endsAt = spec.EndsAt.UtcDateTime,
-                opens = spec.Window.OpensMinutesBeforeStart, closes = spec.Window.ClosesMinutesAfterStart, spec.Capacity,
-                reentry = spec.Reentry.ToDb(),
-            },
-            tx));
+                await alongside(connection, tx);
+            }
+        });
 
-    /// <summary>Moves the lifecycle and logs the transition, atomically.</summary>
-    public async Task<SeriesTransition> TransitionAsync(Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor, AuditEntry audit)
+    /// <summary>Moves the lifecycle and logs the transition, atomically; <paramref name="alongside"/> writes in the same transaction.</summary>
+    public async Task<SeriesTransition> TransitionAsync(
+        Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor, AuditEntry audit,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
     {
         SeriesTransition? logged = null;
         await InVersionedTransactionAsync(seriesId, expectedVersion, at, audit, async (connection, tx) =>
@@ -112,6 +122,10 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             await connection.ExecuteAsync(
                 "UPDATE event_series SET lifecycle_status = @to WHERE id = @seriesId", new { seriesId, to = to.ToDb() }, tx);
             logged = await InsertTransitionAsync(connection, tx, seriesId, from, to, at, actor);
+            if (alongside is not null)
+            {
+                await alongside(connection, tx);
+            }
         });
         return logged!;
     }

@@ -73,7 +73,7 @@ public static class Db
               (SELECT coalesce(string_agg(role, '' ORDER BY organization_id, user_id), '') FROM organization_members),
               (SELECT count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM api_tokens),
               (SELECT count(*) FROM scanner_devices), (SELECT count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM scanner_devices),
-              (SELECT count(*) FROM audit_log), (SELECT count(*) FROM checkin_logs),
+              (SELECT count(*) FROM audit_log), (SELECT count(*) FROM checkin_logs), (SELECT count(*) FROM series_jobs),
               (SELECT coalesce(sum(length(name) + length(coalesce(description, ''))), 0) FROM events),
               (SELECT coalesce(string_agg(name || status || kind, '' ORDER BY id), '') FROM gates))
             """;

@@ -1,4 +1,5 @@
 using EventSeries.Grains.Lifecycle;
+using EventSeries.Grains.Series;
 using EventSeries.Series;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,19 +22,20 @@ public sealed class LifecycleSweepClusterTests(ClusterFixture fixture)
             Spec = new SeriesSpec("Night", null, start, start.AddHours(3), new CheckInWindow(60, null), null),
         });
         await series.TransitionAsync(tenant.Owner, SeriesLifecycle.Scheduled, null);
+        var lifecycle = fixture.Grains.GetGrain<ISeriesLifecycleGrain>(created.Id);
         var sweepers = fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<LifecycleSweeper>()).ToList();
         Assert.Equal(2, sweepers.Count);
 
         fixture.Clock.Advance(TimeSpan.FromHours(1.5));
         var asks = sweepers.Select(s => (Task)s.SweepAsync(TestContext.Current.CancellationToken))
-            .Concat(Enumerable.Range(0, 10).Select(_ => (Task)series.AdvanceLifecycleAsync()));
+            .Concat(Enumerable.Range(0, 10).Select(_ => (Task)lifecycle.AdvanceLifecycleAsync()));
         await Task.WhenAll(asks);
 
         Assert.Equal(SeriesLifecycle.Active, (await series.GetAsync(tenant.Owner)).Lifecycle);
         Assert.Equal(1, await Db.CountAsync(fixture.ConnectionString,
             "SELECT count(*) FROM series_state_transitions WHERE series_id = @s AND to_status = 'active' AND actor = 'system' AND actor_user_id IS NULL",
             ("s", created.Id)));
-        Assert.Equal(SeriesLifecycle.Active, await series.AdvanceLifecycleAsync());
+        Assert.Equal(SeriesLifecycle.Active, await lifecycle.AdvanceLifecycleAsync());
         Assert.Equal(3, (await series.GetTransitionsAsync(tenant.Owner)).Length);
     }
 }

@@ -50,6 +50,24 @@ public sealed record RecurringScenario(ApiClient Client, EventView Event, GateVi
     public async Task<List<SeriesSummary>> ChildrenAsync(Guid parentId) =>
         [.. (await Client.GetOkAsync<Page<SeriesSummary>>($"/api/series?parentSeriesId={parentId}&pageSize=500")).Items.OrderBy(s => s.SequenceNumber)];
 
+    /// <summary>
+    /// Waits until a parent's background job is no longer running (it works in the background by
+    /// design; nothing else tells a client it is done) and returns it as last read.
+    /// </summary>
+    public Task<SeriesJobView> FinishedAsync(SeriesJobView job, TimeSpan? timeout = null) =>
+        Eventually.ValueAsync(
+            () => Client.GetOkAsync<SeriesJobView>($"/api/series/{job.SeriesId}/jobs/{job.Id}"), j => j.Status != SeriesJobStatus.Running,
+            timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>PUT ?applyToChildren=true: the parent's edit and its job, answered 202 with the job.</summary>
+    public async Task<SeriesJobView> ApplyToInstancesAsync(Guid parentId, object edit)
+    {
+        var response = await Client.PutAsync($"/api/series/{parentId}?applyToChildren=true", edit);
+        var job = await ApiClient.ReadAsync<SeriesJobView>(response, HttpStatusCode.Accepted);
+        Assert.Equal($"/api/series/{parentId}/jobs/{job.Id}", response.Headers.Location?.OriginalString);
+        return job;
+    }
+
     public Task<SeriesView> GetAsync(Guid seriesId) => Client.GetOkAsync<SeriesView>($"/api/series/{seriesId}");
 
     public Task<ImmutableArray<SeriesTransition>> TransitionsAsync(Guid seriesId) =>

@@ -187,8 +187,12 @@ public sealed class RecurringSeriesApiTests(ApiFixture fixture)
 
         await client.PutOkAsync<SeriesView>($"/api/series/{parent.Id}", edit);
         Assert.Equal(before.Select(c => (c.Name, c.StartsAt)), (await s.ChildrenAsync(parent.Id)).Select(c => (c.Name, c.StartsAt)));
-        await client.PutOkAsync<SeriesView>($"/api/series/{parent.Id}?applyToChildren=true", edit);
+        var job = await s.ApplyToInstancesAsync(parent.Id, edit);
+        var finished = await s.FinishedAsync(job);
 
+        Assert.Equal((SeriesJobKind.ApplySpec, 4), (job.Kind, job.Total));
+        Assert.Equal((SeriesJobStatus.Completed, 4, 2, 0), (finished.Status, finished.Done, finished.Skipped, finished.Failed));
+        Assert.Equal("Late Concert", (await s.GetAsync(parent.Id)).Name);
         var after = await s.ChildrenAsync(parent.Id);
         Assert.Equal(before[0], after[0]);
         Assert.Equal(before[1], after[1]);
@@ -213,9 +217,15 @@ public sealed class RecurringSeriesApiTests(ApiFixture fixture)
         var children = await s.ChildrenAsync(parent.Id);
         await s.TransitionAsync(children[0].Id, "active");
 
-        var cancelled = await client.PostOkAsync<SeriesTransition>($"/api/series/{parent.Id}/transitions", new { to = "cancelled", cascade = true, reason = "venue closed" });
+        var job = await client.PostOkAsync<SeriesJobView>(
+            $"/api/series/{parent.Id}/transitions", new { to = "cancelled", cascade = true, reason = "venue closed" }, HttpStatusCode.Accepted);
 
+        // The parent is cancelled with the answer (the same transaction wrote its job); its instances follow.
+        var cancelled = (await s.TransitionsAsync(parent.Id))[^1];
         Assert.Equal((SeriesLifecycle.Draft, SeriesLifecycle.Cancelled, parent.Id), (cancelled.From, cancelled.To, cancelled.SeriesId));
+        Assert.Equal((SeriesJobKind.CancelChildren, 4), (job.Kind, job.Total));
+        var finished = await s.FinishedAsync(job);
+        Assert.Equal((SeriesJobStatus.Completed, 4, 1, 0), (finished.Status, finished.Done, finished.Skipped, finished.Failed));
         var after = await s.ChildrenAsync(parent.Id);
         Assert.Equal([SeriesLifecycle.Active, SeriesLifecycle.Cancelled, SeriesLifecycle.Cancelled, SeriesLifecycle.Cancelled], after.Select(c => c.Lifecycle));
         foreach (var child in after[1..])

@@ -78,6 +78,12 @@ public sealed class RecurringSeriesRefusalTests(ApiFixture fixture)
             await stranger.PostAsync($"/api/series/{parent.Id}/transitions", new { to = "cancelled", cascade = true }), HttpStatusCode.NotFound);
         await ApiClient.ProblemAsync(await asViewer.PostAsync("/api/series/recurring", s.Body("FREQ=WEEKLY;COUNT=2")), HttpStatusCode.Forbidden);
         await ApiClient.ProblemAsync(await asViewer.PostAsync($"/api/series/recurring/{parent.Id}/instances", new { instances = 5 }), HttpStatusCode.Forbidden);
+        await ApiClient.ProblemAsync(
+            await asViewer.PutAsync($"/api/series/{parent.Id}?applyToChildren=true", new { name = "Viewer's", startsAt = parent.StartsAt, endsAt = parent.EndsAt }),
+            HttpStatusCode.Forbidden);
+        await ApiClient.ProblemAsync(
+            await asViewer.PostAsync($"/api/series/{parent.Id}/transitions", new { to = "cancelled", cascade = true }), HttpStatusCode.Forbidden);
+        await ApiClient.ProblemAsync(await stranger.GetAsync($"/api/series/{parent.Id}/jobs"), HttpStatusCode.NotFound);
 
         Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
     }

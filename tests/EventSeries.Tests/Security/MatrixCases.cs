@@ -90,6 +90,8 @@ public static class MatrixCases
         ["DELETE /api/series/{seriesId}"] = Write(w => new(Delete, $"/api/series/{w.Draft.Id}"), dirties: true),
         ["GET /api/series/{seriesId}/transitions"] = Read(w => $"/api/series/{w.Active.Id}/transitions"),
         ["POST /api/series/{seriesId}/transitions"] = Write(w => new(Post, $"/api/series/{w.Draft.Id}/transitions", new { to = "scheduled" }), dirties: true),
+        ["GET /api/series/{seriesId}/jobs"] = Read(w => $"/api/series/{w.RecurringParent}/jobs"),
+        ["GET /api/series/{seriesId}/jobs/{jobId}"] = Read(w => $"/api/series/{w.RecurringParent}/jobs/{w.RecurringJob}"),
         ["GET /api/series/{seriesId}/gates"] = Read(w => $"/api/series/{w.Active.Id}/gates"),
         ["POST /api/series/{seriesId}/gates"] = Write(w => new(Post, $"/api/series/{w.Active.Id}/gates", new { gateIds = new[] { w.Side.Id } }), dirties: true),
         ["DELETE /api/series/{seriesId}/gates/{gateId}"] = Write(w => new(Delete, $"/api/series/{w.Draft.Id}/gates/{w.Side.Id}"), dirties: true),

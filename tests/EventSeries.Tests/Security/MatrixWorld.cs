@@ -17,7 +17,7 @@ namespace EventSeries.Tests.Security;
 public sealed record MatrixWorld(
     Guid OrganizationId, EventView Event, EventView EmptyEvent, GateView Main, GateView Side, WristbandView Holder, WristbandView Spare,
     WristbandView Unassigned, SeriesView Active, SeriesView Draft, Guid RecurringParent, ScanVerdict OwnersEntry, IssuedDevice Device, MemberView Target,
-    TokenView TargetToken)
+    TokenView TargetToken, Guid RecurringJob)
 {
     public static async Task<MatrixWorld> CreateAsync(ApiClient owner, Guid organizationId, DateTimeOffset now)
     {
@@ -56,6 +56,14 @@ public sealed record MatrixWorld(
         {
             eventId = ev.Id, name = "Weekly", startsAt = start.AddDays(7), endsAt = start.AddDays(7).AddHours(3), recurrence = new { rule = "FREQ=WEEKLY;COUNT=10" }, instances = 1,
         });
+        var weeklyId = weekly.GetProperty("parent").GetProperty("id").GetGuid();
+        var job = await ApiClient.ReadAsync<SeriesJobView>(await owner.PutAsync($"/api/series/{weeklyId}?applyToChildren=true", new
+        {
+            name = "Weekly", startsAt = start.AddDays(7), endsAt = start.AddDays(7).AddHours(3),
+        }), HttpStatusCode.Accepted);
+
+        // Finished before any cell runs, so no background write lands inside a cell's fingerprint.
+        await Eventually.ValueAsync(() => owner.GetOkAsync<SeriesJobView>($"/api/series/{weeklyId}/jobs/{job.Id}"), j => j.Status != SeriesJobStatus.Running);
         var entry = await owner.PostOkAsync<ScanVerdict>($"/api/events/{ev.Id}/scans", new { nfcId = wristbands[0].NfcId, gateId = main.Id }, HttpStatusCode.OK);
         Assert.True(entry.Allowed, entry.Reason);
         var device = await owner.PostOkAsync<IssuedDevice>($"/api/events/{ev.Id}/devices", new { name = "Handheld 1" });
@@ -63,6 +71,6 @@ public sealed record MatrixWorld(
         var token = await owner.PostOkAsync<IssuedToken>($"/api/organizations/{organizationId}/members/{target.UserId}/tokens", new { name = "target's" });
         return new MatrixWorld(
             organizationId, ev, empty, main, side, wristbands[0], wristbands[1], wristbands[2], active, draft,
-            weekly.GetProperty("parent").GetProperty("id").GetGuid(), entry, device, target, token.Token);
+            weeklyId, entry, device, target, token.Token, job.Id);
     }
 }
