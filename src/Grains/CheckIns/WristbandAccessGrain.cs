@@ -2,7 +2,6 @@ using EventSeries.Domain.CheckIns;
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
-using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Rules;

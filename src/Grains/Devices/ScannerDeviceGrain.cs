@@ -1,5 +1,5 @@
 using EventSeries.Devices;
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Validation;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using Orleans.Runtime;

@@ -1,6 +1,6 @@
 using EventSeries.Events;
 using EventSeries.Grains.CheckIns.Rules;
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Validation;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;

@@ -1,5 +1,5 @@
 using System.Net.Mail;
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Validation;
 using EventSeries.Organizations;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;

@@ -1,4 +1,5 @@
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Series;
+using EventSeries.Domain.Validation;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;

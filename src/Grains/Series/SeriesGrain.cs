@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Series;
+using EventSeries.Domain.Validation;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Recurrence;

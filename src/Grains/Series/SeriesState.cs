@@ -1,4 +1,4 @@
-using EventSeries.Grains.Domain;
+using EventSeries.Domain.Series;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 

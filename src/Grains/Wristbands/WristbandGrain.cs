@@ -1,5 +1,4 @@
 using EventSeries.CheckIns;
-using EventSeries.Grains.Domain;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Stores;
 using EventSeries.Wristbands;

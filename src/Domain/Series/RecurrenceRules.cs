@@ -1,11 +1,12 @@
 using System.Globalization;
 using EventSeries.Series;
+using EventSeries.Domain.Validation;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Evaluation;
 
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Series;
 
 /// <summary>
 /// Recurring series as pure functions: checking an RRULE, expanding it into the starts of its

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Series;
 
 /// <summary>
 /// Checks the shape of each part of an RRULE value (RFC 5545 §3.3.10) before Ical.Net reads it.

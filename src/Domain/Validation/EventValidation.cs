@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using EventSeries.Events;
 using EventSeries.Wristbands;
 
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Validation;
 
 /// <summary>Validation of events, categories, gates and wristbands.</summary>
 public static partial class EventValidation

@@ -1,6 +1,6 @@
 using EventSeries.Series;
 
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Validation;
 
 /// <summary>Validation of a series' schedule, per the seed's series-creation flow.</summary>
 public static class SeriesValidation

@@ -1,6 +1,6 @@
 using EventSeries.Series;
 
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Series;
 
 /// <summary>The seed's lifecycle state machine, exactly: only the listed transitions exist.</summary>
 public static class SeriesLifecycleRules

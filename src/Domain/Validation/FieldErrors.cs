@@ -1,4 +1,4 @@
-namespace EventSeries.Grains.Domain;
+namespace EventSeries.Domain.Validation;
 
 /// <summary>Collects field errors, then throws them all at once as one validation failure.</summary>
 public sealed class FieldErrors
