@@ -55,5 +55,11 @@ public sealed class GateRequest
     /// <summary>Categories this gate admits; all when empty or left out.</summary>
     public List<string>? AllowedCategories { get; init; }
 
-    public GateSpec ToSpec() => new(Name ?? "", Required.Value(Kind, "kind"), Status ?? GateStatus.Open, [.. AllowedCategories ?? []]);
+    public GateSpec ToSpec()
+    {
+        var errors = new RequestErrors();
+        var spec = new GateSpec(errors.Text(Name, "name"), errors.Value(Kind, "kind"), Status ?? GateStatus.Open, [.. AllowedCategories ?? []]);
+        errors.ThrowIfAny();
+        return spec;
+    }
 }

@@ -17,7 +17,13 @@ public sealed class AddMemberRequest
 
     public Role? Role { get; init; }
 
-    public NewMember ToMember() => new(DisplayName ?? "", Email, Required.Value(Role, "role"));
+    public NewMember ToMember()
+    {
+        var errors = new RequestErrors();
+        var member = new NewMember(errors.Text(DisplayName, "displayName"), Email, errors.Value(Role, "role"));
+        errors.ThrowIfAny();
+        return member;
+    }
 }
 
 /// <summary>Body of PUT /api/organizations/{id}/members/{userId}.</summary>

@@ -40,10 +40,14 @@ public sealed class CreateRecurringSeriesRequest : SeriesSpecRequest
     /// <summary>New instances start scheduled (true) or as drafts (false, the default).</summary>
     public bool? Publish { get; init; }
 
-    public NewRecurringSeries ToNewRecurringSeries() => new(
-        new NewSeries(Required.Value(EventId, "eventId"), ToSpec(), [.. GateIds ?? []], CategoryLimitRequest.ToLimits(CategoryLimits)),
-        Required.Object(Recurrence, "recurrence").ToSpec(),
-        new InstanceRequest(Instances, Until, Publish ?? false));
+    public NewRecurringSeries ToNewRecurringSeries()
+    {
+        var errors = new RequestErrors();
+        var series = new NewSeries(errors.Value(EventId, "eventId"), ToSpec(errors), [.. GateIds ?? []], CategoryLimitRequest.ToLimits(CategoryLimits, errors));
+        var recurrence = errors.Object(Recurrence, "recurrence");
+        errors.ThrowIfAny();
+        return new NewRecurringSeries(series, recurrence!.ToSpec(), new InstanceRequest(Instances, Until, Publish ?? false));
+    }
 }
 
 /// <summary>Body of POST /api/series/recurring/{parentId}/instances: how far the sequence should reach now.</summary>

@@ -1,6 +1,9 @@
 namespace EventSeries.Api.Contracts;
 
-/// <summary>Checks for fields a JSON body must carry (System.Text.Json leaves missing ones null).</summary>
+/// <summary>
+/// Checks the one required field of a small body (System.Text.Json leaves missing ones null). Bodies
+/// with several required fields collect them with <see cref="RequestErrors"/> so one 400 names them all.
+/// </summary>
 internal static class Required
 {
     public static T Value<T>(T? value, string field)

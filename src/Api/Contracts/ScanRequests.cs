@@ -26,12 +26,15 @@ public sealed partial class ScanRequest
 
     public ScanCommand ToCommand(Caller caller, Guid eventId, Guid? seriesId)
     {
+        var errors = new RequestErrors();
         if (NfcId is null || !NfcPattern().IsMatch(NfcId))
         {
-            throw DomainException.Invalid("nfcId", "Required: 1-64 printable ASCII characters without spaces.");
+            errors.Add("nfcId", "Required: 1-64 printable ASCII characters without spaces.");
         }
 
-        return new ScanCommand(caller, eventId, NfcId, Required.Value(GateId, "gateId"), Direction ?? ScanDirection.In, ScanId, ScannedAt, seriesId);
+        var gateId = errors.Value(GateId, "gateId");
+        errors.ThrowIfAny();
+        return new ScanCommand(caller, eventId, NfcId!, gateId, Direction ?? ScanDirection.In, ScanId, ScannedAt, seriesId);
     }
 
     [GeneratedRegex("^[\\x21-\\x7E]{1,64}$")]

@@ -34,8 +34,16 @@ public class SeriesSpecRequest
     /// <summary>single, reentry (the default) or unlimited.</summary>
     public ReentryPolicy? Reentry { get; init; }
 
-    public SeriesSpec ToSpec() => new(
-        Name ?? "", Description, Required.Value(StartsAt, "startsAt"), Required.Value(EndsAt, "endsAt"),
+    public SeriesSpec ToSpec()
+    {
+        var errors = new RequestErrors();
+        var spec = ToSpec(errors);
+        errors.ThrowIfAny();
+        return spec;
+    }
+
+    internal SeriesSpec ToSpec(RequestErrors errors) => new(
+        errors.Text(Name, "name"), Description, errors.Value(StartsAt, "startsAt"), errors.Value(EndsAt, "endsAt"),
         CheckInWindowRequest.From(CheckInWindow), Capacity, Reentry ?? ReentryPolicy.Reentry);
 }
 
@@ -48,8 +56,14 @@ public sealed class CreateSeriesRequest : SeriesSpecRequest
 
     public List<CategoryLimitRequest>? CategoryLimits { get; init; }
 
-    public NewSeries ToNewSeries() => new(
-        Required.Value(EventId, "eventId"), ToSpec(), [.. GateIds ?? []], CategoryLimitRequest.ToLimits(CategoryLimits));
+    public NewSeries ToNewSeries()
+    {
+        var errors = new RequestErrors();
+        var series = new NewSeries(
+            errors.Value(EventId, "eventId"), ToSpec(errors), [.. GateIds ?? []], CategoryLimitRequest.ToLimits(CategoryLimits, errors));
+        errors.ThrowIfAny();
+        return series;
+    }
 }
 
 /// <summary>One category limit.</summary>
@@ -59,11 +73,20 @@ public sealed class CategoryLimitRequest
 
     public int? MaxWristbands { get; init; }
 
-    public static ImmutableArray<CategoryLimit> ToLimits(List<CategoryLimitRequest>? limits) =>
+    public static ImmutableArray<CategoryLimit> ToLimits(List<CategoryLimitRequest>? limits)
+    {
+        var errors = new RequestErrors();
+        var converted = ToLimits(limits, errors);
+        errors.ThrowIfAny();
+        return converted;
+    }
+
+    internal static ImmutableArray<CategoryLimit> ToLimits(List<CategoryLimitRequest>? limits, RequestErrors errors) =>
     [
-        .. (limits ?? []).Select((l, i) => l is null
-            ? throw DomainException.Invalid($"categoryLimits[{i}]", "Required.")
-            : new CategoryLimit(l.Category ?? "", Required.Value(l.MaxWristbands, $"categoryLimits[{i}].maxWristbands"))),
+        .. (limits ?? []).Select((l, i) => errors.Object(l, $"categoryLimits[{i}]") is { } limit
+            ? new CategoryLimit(limit.Category ?? "", errors.Value(limit.MaxWristbands, $"categoryLimits[{i}].maxWristbands"))
+            : null)
+            .OfType<CategoryLimit>(),
     ];
 }
 

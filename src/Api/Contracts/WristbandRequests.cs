@@ -7,16 +7,23 @@ public sealed class RegisterWristbandsRequest
 {
     public List<WristbandRequest>? Wristbands { get; init; }
 
-    public ImmutableArray<WristbandSpec> ToSpecs() =>
-    [
-        .. Required.Object(Wristbands, "wristbands").Select((w, i) => w is null
-            ? throw DomainException.Invalid($"wristbands[{i}]", "Required.")
-            : new WristbandSpec(Guid.CreateVersion7(), w.NfcId ?? "", w.Category ?? "", w.Status ?? WristbandStatus.Active)
-            {
-                HolderName = w.HolderName,
-                HolderEmail = w.HolderEmail,
-            }),
-    ];
+    public ImmutableArray<WristbandSpec> ToSpecs()
+    {
+        var errors = new RequestErrors();
+        ImmutableArray<WristbandSpec> specs =
+        [
+            .. (errors.Object(Wristbands, "wristbands") ?? []).Select((w, i) => errors.Object(w, $"wristbands[{i}]") is { } wristband
+                ? new WristbandSpec(Guid.CreateVersion7(), wristband.NfcId ?? "", wristband.Category ?? "", wristband.Status ?? WristbandStatus.Active)
+                {
+                    HolderName = wristband.HolderName,
+                    HolderEmail = wristband.HolderEmail,
+                }
+                : null)
+                .OfType<WristbandSpec>(),
+        ];
+        errors.ThrowIfAny();
+        return specs;
+    }
 }
 
 /// <summary>One wristband to register.</summary>

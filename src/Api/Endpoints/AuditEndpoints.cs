@@ -13,7 +13,8 @@ public static class AuditEndpoints
     {
         app.MapGet("/api/audit", ListAsync).WithTags("Audit").WithName("ListAudit")
             .WithSummary("Administrative writes of one organization, newest first; filter by action and targetId; paged. " +
-                         "organizationId may be left out when the caller belongs to one organization only.");
+                         "organizationId may be left out when the caller belongs to one organization only.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -17,15 +17,15 @@ public static class CheckInEndpoints
     {
         app.MapPost("/api/events/{eventId:guid}/scans", ScanAsync).WithTags("Check-ins").WithName("Scan")
             .WithSummary("A scanner's call: ALLOW or DENY with a reason (200 for every decided scan), against the event's open series.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         var series = app.MapGroup("/api/series").WithTags("Check-ins");
         series.MapGet("/scannable", ListScannableAsync).WithName("ListScannableSeries")
             .WithSummary("Series of the caller's events whose check-in window is open now or opens within the hour, with gates and windows (a device: its event and gates).");
         series.MapPost("/{seriesId:guid}/checkins/verify", VerifyAsync).WithName("VerifyCheckin")
-            .WithSummary("The same check as a scan, against this series only.");
+            .WithSummary("The same check as a scan, against this series only.").ProducesProblem(StatusCodes.Status409Conflict);
         series.MapPost("/{seriesId:guid}/checkins/{checkinId:guid}/annul", AnnulAsync).WithName("AnnulCheckin")
-            .WithSummary("Undoes an allowed entry that did not happen: the same scanner (person or device) or a manager, within 15 minutes.");
+            .WithSummary("Undoes an allowed entry that did not happen: the same scanner (person or device) or a manager, within 15 minutes.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -11,12 +11,15 @@ public static class EventEndpoints
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/events").WithTags("Events");
-        group.MapGet("/", ListAsync).WithName("ListEvents").WithSummary("Events of the caller's organizations, newest first, paged.");
-        group.MapPost("/", CreateAsync).WithName("CreateEvent").WithSummary("Creates an event with its initial categories.");
+        group.MapGet("/", ListAsync).WithName("ListEvents").WithSummary("Events of the caller's organizations, newest first, paged.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/", CreateAsync).WithName("CreateEvent").WithSummary("Creates an event with its initial categories.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{eventId:guid}", GetAsync).WithName("GetEvent").WithSummary("One event.");
         group.MapPut("/{eventId:guid}", UpdateAsync).WithName("UpdateEvent").WithSummary("Changes an event's name, description or time zone.");
         group.MapDelete("/{eventId:guid}", DeleteAsync).WithName("DeleteEvent")
-            .WithSummary("Deletes an event that has no scheduled, active or completed series.");
+            .WithSummary("Deletes an event that has no scheduled, active or completed series.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{eventId:guid}/categories", ListCategoriesAsync).WithName("ListEventCategories").WithSummary("The event's wristband categories.");
         group.MapPost("/{eventId:guid}/categories", PutCategoryAsync).WithName("PutEventCategory").WithSummary("Adds a category or updates its description.");
         return app;

@@ -11,8 +11,10 @@ public static class GateEndpoints
     {
         var group = app.MapGroup("/api/events/{eventId:guid}/gates").WithTags("Gates");
         group.MapGet("/", ListAsync).WithName("ListGates").WithSummary("The event's gates.");
-        group.MapPost("/", CreateAsync).WithName("CreateGate").WithSummary("Adds a gate (name unique per event).");
-        group.MapPut("/{gateId:guid}", UpdateAsync).WithName("UpdateGate").WithSummary("Changes a gate: name, kind, open/closed, allowed categories.");
+        group.MapPost("/", CreateAsync).WithName("CreateGate").WithSummary("Adds a gate (name unique per event).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{gateId:guid}", UpdateAsync).WithName("UpdateGate").WithSummary("Changes a gate: name, kind, open/closed, allowed categories.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -16,16 +16,19 @@ public static class OrganizationEndpoints
         group.MapGet("/{organizationId:guid}", GetAsync).WithName("GetOrganization").WithSummary("One organization.");
         group.MapGet("/{organizationId:guid}/members", ListMembersAsync).WithName("ListMembers").WithSummary("The organization's members.");
         group.MapPost("/{organizationId:guid}/members", AddMemberAsync).WithName("AddMember")
-            .WithSummary("Adds a new user with a role (admins add members below owner; owners add anyone).");
+            .WithSummary("Adds a new user with a role (admins add members below owner; owners add anyone).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{organizationId:guid}/members/{userId:guid}/tokens", ListTokensAsync).WithName("ListTokens")
             .WithSummary("A member's tokens (never their secrets).");
         group.MapPost("/{organizationId:guid}/members/{userId:guid}/tokens", IssueTokenAsync).WithName("IssueToken")
             .WithSummary("Issues a bearer token; the secret is in this response only.");
         group.MapDelete("/{organizationId:guid}/tokens/{tokenId:guid}", RevokeTokenAsync).WithName("RevokeToken").WithSummary("Revokes a token.");
         group.MapPut("/{organizationId:guid}/members/{userId:guid}", ChangeRoleAsync).WithName("ChangeMemberRole")
-            .WithSummary("Changes a member's role (admins manage members below owner; owners anyone; the last owner stays).");
+            .WithSummary("Changes a member's role (admins manage members below owner; owners anyone; the last owner stays).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{organizationId:guid}/members/{userId:guid}", RemoveMemberAsync).WithName("RemoveMember")
-            .WithSummary("Removes a member from the organization (same rules as changing roles).");
+            .WithSummary("Removes a member from the organization (same rules as changing roles).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapDelete("/{organizationId:guid}", DeleteAsync).WithName("DeleteOrganization")
             .WithSummary("Deletes the organization and everything it owns (owners only).");
         return app;

@@ -9,7 +9,8 @@ public static class RecurringSeriesEndpoints
 {
     public static IEndpointRouteBuilder MapRecurringSeriesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/series/recurring").WithTags("Series");
+        var group = app.MapGroup("/api/series/recurring").WithTags("Series")
+            .ProducesProblemOnWrites(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapPost("/", CreateAsync).WithName("CreateRecurringSeries")
             .WithSummary("Creates a recurring parent from an RRULE (RFC 5545, in the event's time zone) and its first instances, with copies of its gates and category limits.");
         group.MapPost("/{parentId:guid}/instances", GenerateAsync).WithName("GenerateSeriesInstances")

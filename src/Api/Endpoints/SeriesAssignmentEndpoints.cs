@@ -10,7 +10,9 @@ public static class SeriesAssignmentEndpoints
 {
     public static IEndpointRouteBuilder MapSeriesAssignmentEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/series/{seriesId:guid}").WithTags("Series assignments");
+        // A series that has ended refuses every change (409).
+        var group = app.MapGroup("/api/series/{seriesId:guid}").WithTags("Series assignments")
+            .ProducesProblemOnWrites(StatusCodes.Status409Conflict);
         group.MapGet("/gates", ListGatesAsync).WithName("ListSeriesGates").WithSummary("Gates assigned to the series.");
         group.MapPost("/gates", AssignGatesAsync).WithName("AssignSeriesGates").WithSummary("Assigns gates of the series' event.");
         group.MapDelete("/gates/{gateId:guid}", RemoveGateAsync).WithName("RemoveSeriesGate").WithSummary("Removes a gate from the series.");

@@ -10,7 +10,9 @@ public static class SeriesEndpoints
 {
     public static IEndpointRouteBuilder MapSeriesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/series").WithTags("Series");
+        // Every write can meet the lifecycle (409) and a series or event that is not the caller's (404).
+        var group = app.MapGroup("/api/series").WithTags("Series")
+            .ProducesProblemOnWrites(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         group.MapGet("/", ListAsync).WithName("ListSeries")
             .WithSummary("Series of the caller's organizations by start time; filter by eventId, lifecycle, from/to (overlap), parentSeriesId; paged.");
         group.MapPost("/", CreateAsync).WithName("CreateSeries").WithSummary("Creates a draft series, optionally with gates and category limits.");

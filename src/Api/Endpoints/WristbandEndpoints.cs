@@ -14,7 +14,8 @@ public static class WristbandEndpoints
         var perEvent = app.MapGroup("/api/events/{eventId:guid}/wristbands").WithTags("Wristbands");
         perEvent.MapGet("/", ListAsync).WithName("ListWristbands").WithSummary("The event's wristbands by NFC UID, filtered by category and status, paged.");
         perEvent.MapPost("/", RegisterAsync).WithName("RegisterWristbands")
-            .WithSummary("Registers up to 10,000 wristbands, all or nothing; NFC UIDs are unique per event.");
+            .WithSummary("Registers up to 10,000 wristbands, all or nothing; NFC UIDs are unique per event.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var single = app.MapGroup("/api/wristbands").WithTags("Wristbands");
         single.MapGet("/{wristbandId:guid}", GetAsync).WithName("GetWristband").WithSummary("One wristband.");

@@ -86,7 +86,7 @@ public static class ApiHostingExtensions
         app.MapScalarApiReference();
         app.MapHealthEndpoints();
 
-        var api = app.MapGroup("").RequireAuthorization();
+        var api = app.MapGroup("").RequireAuthorization().WithProblemResponses();
         api.MapOrganizationEndpoints();
         api.MapEventEndpoints();
         api.MapGateEndpoints();
@@ -100,7 +100,7 @@ public static class ApiHostingExtensions
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
 
-        var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner);
+        var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner).WithProblemResponses();
         scanners.MapScannerEndpoints();
         return app;
     }

@@ -62,6 +62,67 @@ public sealed class BadInputTests(ApiFixture fixture)
         Assert.Contains("capacity", fields);
     }
 
+    /// <summary>Requests whose required fields an empty body leaves out, each with every field it needs.</summary>
+    public static TheoryData<string, string, string[]> EmptyBodies() => new()
+    {
+        { "POST", "/api/series", ["eventId", "name", "startsAt", "endsAt"] },
+        { "PUT", "/api/series/{series}", ["name", "startsAt", "endsAt"] },
+        { "POST", "/api/series/recurring", ["eventId", "name", "startsAt", "endsAt", "recurrence"] },
+        { "POST", "/api/events", ["name"] },
+        { "PUT", "/api/events/{event}", ["name"] },
+        { "POST", "/api/events/{event}/gates", ["name", "kind"] },
+        { "PUT", "/api/events/{event}/gates/{gate}", ["name", "kind"] },
+        { "POST", "/api/events/{event}/wristbands", ["wristbands"] },
+        { "POST", "/api/organizations/{organization}/members", ["displayName", "role"] },
+        { "POST", "/api/series/{series}/transitions", ["to"] },
+        { "POST", "/api/events/{event}/scans", ["nfcId", "gateId"] },
+        { "POST", "/api/series/{series}/checkins/verify", ["nfcId", "gateId"] },
+    };
+
+    /// <summary>One 400 names every required field left out, not the first one found; nothing is written.</summary>
+    [Theory]
+    [MemberData(nameof(EmptyBodies))]
+    public async Task EmptyBody_Answers400NamingEveryRequiredField_AndWritesNothing(string method, string route, string[] required)
+    {
+        var tenant = await fixture.NewTenantAsync();
+        using var client = fixture.Host.Client(tenant.Token);
+        var s = await Scenario.CreateAsync(client, general: 1, vip: 0);
+        var url = route.Replace("{series}", s.Series.Id.ToString(), StringComparison.Ordinal)
+            .Replace("{event}", s.Event.Id.ToString(), StringComparison.Ordinal)
+            .Replace("{gate}", s.Main.Id.ToString(), StringComparison.Ordinal)
+            .Replace("{organization}", tenant.OrganizationId.ToString(), StringComparison.Ordinal);
+        var before = await Db.FingerprintAsync(fixture.ConnectionString);
+
+        var problem = await ApiClient.ProblemAsync(await client.SendRawAsync(new HttpMethod(method), url, "{}"), HttpStatusCode.BadRequest, "validation_failed");
+
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(required.Order(StringComparer.Ordinal), fields);
+        Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
+    }
+
+    /// <summary>Missing or null entries of a list are named all at once, with the other fields at fault.</summary>
+    [Fact]
+    public async Task NullEntries_AreEachNamed_TogetherWithTheMissingFields()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        using var client = fixture.Host.Client(tenant.Token);
+        var s = await Scenario.CreateAsync(client, general: 1, vip: 0);
+        var before = await Db.FingerprintAsync(fixture.ConnectionString);
+
+        var series = await ApiClient.ProblemAsync(
+            await client.SendRawAsync(HttpMethod.Post, "/api/series", """{"name":"x","categoryLimits":[null,{"category":"general"}]}"""),
+            HttpStatusCode.BadRequest, "validation_failed");
+        var wristbands = await ApiClient.ProblemAsync(
+            await client.SendRawAsync(HttpMethod.Post, $"/api/events/{s.Event.Id}/wristbands", """{"wristbands":[null,{"nfcId":"04AA","category":"general"},null]}"""),
+            HttpStatusCode.BadRequest, "validation_failed");
+
+        Assert.Equal(
+            ["categoryLimits[0]", "categoryLimits[1].maxWristbands", "endsAt", "eventId", "startsAt"],
+            series.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["wristbands[0]", "wristbands[2]"], wristbands.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
+    }
+
     [Fact]
     public async Task AssigningBeyondACategoryLimit_Answers409WithTheReason_AndAssignsNone()
     {
