@@ -43,7 +43,7 @@ public sealed partial class LifecycleSweeper(
             DueSeries? after = null;
             while (true)
             {
-                var due = await DueSeriesStore.FindDueAsync(sweepLock.Connection, now, after, options.Value.BatchSize, cancellationToken);
+                var due = await sweepLock.FindDueAsync(now, after, options.Value.BatchSize, cancellationToken);
                 foreach (var batch in due.Chunk(Math.Max(1, options.Value.Parallelism)))
                 {
                     await Task.WhenAll(batch.Select(AdvanceAsync));

@@ -51,7 +51,7 @@ public sealed partial class SeriesGrain
             {
                 series = SeriesAuditView(record, gateIds, limits), instances = plan.Children.Length, published = series.Instances.Publish,
             }),
-            async (connection, tx) => childrenCreated = await RecurringSeriesStore.InsertChildrenAsync(connection, tx, batch));
+            async transaction => childrenCreated = await RecurringSeriesStore.InsertChildrenAsync(transaction, batch));
         Created(record, gateIds, limits, logged);
         return new InstancesResult(_state!.ToView(), childrenCreated, childrenCreated, plan.Through);
     }
@@ -98,7 +98,7 @@ public sealed partial class SeriesGrain
         SeriesValidation.EnsureValid(spec);
         var job = NewJob(state, caller, SeriesJobKind.ApplySpec, new SeriesJobPayload(spec, null));
         SeriesJobView? started = null;
-        await UpdateSpecAsync(state, spec, caller.UserId, caller.DisplayName, async (connection, tx) => started = await SeriesJobStore.InsertAsync(connection, tx, job));
+        await UpdateSpecAsync(state, spec, caller.UserId, caller.DisplayName, async transaction => started = await SeriesJobStore.InsertAsync(transaction, job));
         StartWorkingOnJobs();
         return started!;
     }
@@ -119,7 +119,7 @@ public sealed partial class SeriesGrain
         {
             SeriesJobView? inserted = null;
             await TransitionAsync(state, SeriesLifecycle.Cancelled, new TransitionActor(caller.UserId, caller.DisplayName, reason),
-                async (connection, tx) => inserted = await SeriesJobStore.InsertAsync(connection, tx, job));
+                async transaction => inserted = await SeriesJobStore.InsertAsync(transaction, job));
             started = inserted!;
         }
         else

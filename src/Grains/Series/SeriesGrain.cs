@@ -2,13 +2,13 @@ using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Domain.Series;
 using EventSeries.Domain.Validation;
+using EventSeries.Persistence;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Stores;
 using EventSeries.Series;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.Series;
@@ -232,7 +232,7 @@ public sealed partial class SeriesGrain(
 
     /// <summary>Moves the lifecycle if the state machine allows it, logging who did it; memory follows the committed write.</summary>
     private async Task<SeriesTransition> TransitionAsync(
-        SeriesState state, SeriesLifecycle to, TransitionActor actor, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
+        SeriesState state, SeriesLifecycle to, TransitionActor actor, AlongsideWrite? alongside = null)
     {
         var from = state.Series.Lifecycle;
         SeriesLifecycleRules.EnsureCanTransition(from, to);
@@ -252,7 +252,7 @@ public sealed partial class SeriesGrain(
 
     /// <summary>Stores a new (validated) schedule, on behalf of a person (or their parent's job).</summary>
     private async Task UpdateSpecAsync(
-        SeriesState state, SeriesSpec spec, Guid? userId, string actor, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
+        SeriesState state, SeriesSpec spec, Guid? userId, string actor, AlongsideWrite? alongside = null)
     {
         var now = time.Now();
         var audit = new AuditEntry(state.Series.OrganizationId, now, userId, actor, "series.update", "series", Id.ToString(), state.Series.Spec, spec);

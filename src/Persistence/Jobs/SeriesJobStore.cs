@@ -31,7 +31,11 @@ public sealed class SeriesJobStore(NpgsqlDataSource db)
     /// Inserts the job in the caller's transaction. It covers the parent's children as they are now
     /// (later ones are generated from the changed parent); with none it is completed at once.
     /// </summary>
-    public static async Task<SeriesJobView> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewSeriesJob job)
+    /// <summary>Inserts a job in the transaction of the change it carries out.</summary>
+    public static Task<SeriesJobView> InsertAsync(WriteTransaction transaction, NewSeriesJob job) =>
+        InsertAsync(transaction.Connection, transaction.Transaction, job);
+
+    private static async Task<SeriesJobView> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, NewSeriesJob job)
     {
         var row = await connection.QuerySingleAsync<JobRow>(
             $"""

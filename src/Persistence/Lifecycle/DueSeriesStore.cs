@@ -38,7 +38,11 @@ public sealed class DueSeriesStore(NpgsqlDataSource db)
     /// </summary>
     public sealed class SweepLock(NpgsqlConnection connection) : IAsyncDisposable
     {
-        public NpgsqlConnection Connection { get; } = connection;
+        internal NpgsqlConnection Connection { get; } = connection;
+
+        /// <summary>Up to <paramref name="limit"/> due series, read on the session that holds the lock.</summary>
+        public Task<IReadOnlyList<DueSeries>> FindDueAsync(DateTimeOffset now, DueSeries? after, int limit, CancellationToken cancellationToken) =>
+            DueSeriesStore.FindDueAsync(Connection, now, after, limit, cancellationToken);
 
         public async ValueTask DisposeAsync()
         {
@@ -54,7 +58,7 @@ public sealed class DueSeriesStore(NpgsqlDataSource db)
     }
 
     /// <summary>Up to <paramref name="limit"/> series due at or before <paramref name="now"/>, oldest first, after the keyset <paramref name="after"/>.</summary>
-    public static async Task<IReadOnlyList<DueSeries>> FindDueAsync(
+    internal static async Task<IReadOnlyList<DueSeries>> FindDueAsync(
         NpgsqlConnection connection, DateTimeOffset now, DueSeries? after, int limit, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(Guid Id, DateTime DueAt)>(new CommandDefinition(

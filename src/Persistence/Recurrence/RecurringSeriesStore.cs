@@ -57,7 +57,11 @@ public sealed class RecurringSeriesStore(NpgsqlDataSource db)
     /// rows, gate assignments, category limits and one creation transition each, plus a publishing
     /// transition when they start scheduled. Occurrences that already have a child are skipped.
     /// </summary>
-    public static async Task<int> InsertChildrenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ChildBatch batch)
+    /// <summary>Inserts a batch of children in the transaction of their parent's own write.</summary>
+    public static Task<int> InsertChildrenAsync(WriteTransaction transaction, ChildBatch batch) =>
+        InsertChildrenAsync(transaction.Connection, transaction.Transaction, batch);
+
+    private static async Task<int> InsertChildrenAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ChildBatch batch)
     {
         if (batch.Children.IsEmpty)
         {

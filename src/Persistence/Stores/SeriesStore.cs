@@ -47,7 +47,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<SeriesTransition> InsertAsync(
         SeriesRecord series, ImmutableArray<Guid> gateIds, ImmutableArray<CategoryLimit> limits, TransitionActor actor, AuditEntry audit,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alsoInTransaction = null)
+        AlongsideWrite? alsoInTransaction = null)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -78,7 +78,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         await AuditTrail.AppendAsync(connection, tx, audit);
         if (alsoInTransaction is not null)
         {
-            await alsoInTransaction(connection, tx);
+            await alsoInTransaction(new WriteTransaction(connection, tx));
         }
 
         await ChangeNotifications.NotifyEventChangedAsync(connection, tx, series.EventId);
@@ -88,7 +88,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
 
     /// <summary>Stores new schedule fields; <paramref name="alongside"/> writes in the same transaction (a recurring parent's job).</summary>
     public Task UpdateSpecAsync(
-        Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now, AuditEntry audit, Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null) =>
+        Guid seriesId, SeriesSpec spec, int expectedVersion, DateTimeOffset now, AuditEntry audit, AlongsideWrite? alongside = null) =>
         InVersionedTransactionAsync(seriesId, expectedVersion, now, audit, async (connection, tx) =>
         {
             await connection.ExecuteAsync(
@@ -107,14 +107,14 @@ public sealed class SeriesStore(NpgsqlDataSource db)
                 tx);
             if (alongside is not null)
             {
-                await alongside(connection, tx);
+                await alongside(new WriteTransaction(connection, tx));
             }
         });
 
     /// <summary>Moves the lifecycle and logs the transition, atomically; <paramref name="alongside"/> writes in the same transaction.</summary>
     public async Task<SeriesTransition> TransitionAsync(
         Guid seriesId, SeriesLifecycle from, SeriesLifecycle to, int expectedVersion, DateTimeOffset at, TransitionActor actor, AuditEntry audit,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task>? alongside = null)
+        AlongsideWrite? alongside = null)
     {
         SeriesTransition? logged = null;
         await InVersionedTransactionAsync(seriesId, expectedVersion, at, audit, async (connection, tx) =>
@@ -124,7 +124,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             logged = await InsertTransitionAsync(connection, tx, seriesId, from, to, at, actor);
             if (alongside is not null)
             {
-                await alongside(connection, tx);
+                await alongside(new WriteTransaction(connection, tx));
             }
         });
         return logged!;
