@@ -6,6 +6,7 @@ using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Rules;
 using EventSeries.Wristbands;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.CheckIns;
@@ -16,8 +17,9 @@ namespace EventSeries.Grains.CheckIns;
 /// Its state is rebuilt from the tables and the log on activation, so it always agrees with the log.
 /// </summary>
 [GrainType("wristband-access")]
-public sealed class WristbandAccessGrain(
-    EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, AuditTrail audit, DomainTime time)
+public sealed partial class WristbandAccessGrain(
+    EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, AuditTrail audit, DomainTime time,
+    ILogger<WristbandAccessGrain> logger)
     : Grain, IWristbandAccessGrain
 {
     /// <summary>A refused wristband re-reads its assignments at most this often (new assignments are not pushed).</summary>
@@ -277,7 +279,7 @@ public sealed class WristbandAccessGrain(
             _state.SetPresence(series.Id, new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered));
             if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
             {
-                await ShardOf(series.Id, shard).ReleaseAsync(row.Id);
+                await GiveBackAsync(series.Id, shard, row.Id);
             }
         }
 
@@ -299,9 +301,31 @@ public sealed class WristbandAccessGrain(
     {
         if (outcome is { Shard: { } shard, OccupancyDelta: > 0, Decision.Series: { } series })
         {
-            await ShardOf(series.Id, shard).ReleaseAsync(null);
+            await GiveBackAsync(series.Id, shard, null);
         }
     }
+
+    /// <summary>
+    /// Gives a capacity place back to its shard. This runs after the scan's fate is settled (its
+    /// row committed, or its write failed), so a failure here must not become the scan's answer:
+    /// the log holds the truth (an exit's -1 is in its row, and a shard rebuilt from the log counts
+    /// it), and the answer is the verdict, or the 503 of the failed write. A place a live shard
+    /// keeps counting meanwhile is the capacity leak issue 15 tracks.
+    /// </summary>
+    private async Task GiveBackAsync(Guid seriesId, int shard, Guid? checkinId)
+    {
+        try
+        {
+            await ShardOf(seriesId, shard).ReleaseAsync(checkinId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPlaceNotGivenBack(logger, e, seriesId, shard, checkinId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give a capacity place back to shard {Shard} of series {SeriesId} (check-in {CheckinId}); the scan's answer stands.")]
+    private static partial void LogPlaceNotGivenBack(ILogger logger, Exception exception, Guid seriesId, int shard, Guid? checkinId);
 
     private void EnsureAnnullable(CheckinRow original, Presence presence, DateTimeOffset now)
     {
