@@ -33,6 +33,89 @@ public sealed class CheckInFaultTests(PostgresServer postgres)
             "SELECT count(*) FROM checkin_logs WHERE id = @id AND direction = 'out' AND result = 'allowed'", ("id", exit.CheckinId)));
     }
 
+    /// <summary>
+    /// A database fault inside a grain is answered 503 with Retry-After, never 500: the exception
+    /// Npgsql throws is not one Orleans carries back to the caller as itself, so the silo turns it
+    /// into the domain's "unavailable" before it leaves the grain.
+    /// </summary>
+    [Fact]
+    public async Task ADatabaseFaultInsideAGrain_Is503WithRetryAfter_AndAdmitsNobody()
+    {
+        var faults = new DatabaseFault();
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s => InsideTheSilosErrorMapping(s, faults));
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow());
+
+        faults.Failing = true;
+        var scan = await client.PostAsync($"/api/events/{g.Event.Id}/scans", new { nfcId = g.Wristbands[0].NfcId, gateId = g.Main.Id, scanId = Guid.NewGuid() });
+        var read = await client.GetAsync($"/api/series/{g.Series.Id}");
+
+        foreach (var response in new[] { scan, read })
+        {
+            await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+
+        Assert.Equal(0, await Db.CountAsync(host.ConnectionString, "SELECT count(*) FROM checkin_logs WHERE event_id = @e", ("e", g.Event.Id)));
+    }
+
+    /// <summary>
+    /// The same fault on another silo: the exception crosses the network between silos, and Npgsql's
+    /// types are not among those Orleans rebuilds on the other side.
+    /// </summary>
+    [Fact]
+    public async Task ADatabaseFaultInAGrainOnAnotherSilo_Is503_Not500()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        var faults = new DatabaseFault();
+        await using var first = await ApiHost.StartAsync(connectionString, "faults", services: s => InsideTheSilosErrorMapping(s, faults));
+        await using var second = await ApiHost.StartAsync(connectionString, "faults", first.Clock);
+        await first.WaitForActiveSilosAsync(2);
+        await second.WaitForActiveSilosAsync(2);
+        var tenant = await Tenant.BootstrapAsync(connectionString);
+        using var viaFirst = first.Client(tenant.Token);
+        using var viaSecond = second.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(viaFirst, first.Clock.GetUtcNow(), general: 8);
+
+        // Scans through the first silo activate the wristbands' grains there (placement prefers the
+        // local silo); through the second, each call crosses to the first and its fault crosses back.
+        foreach (var wristband in g.Wristbands)
+        {
+            Assert.True((await g.ScanAsync(wristband.NfcId)).Allowed);
+        }
+
+        faults.Failing = true;
+        foreach (var wristband in g.Wristbands)
+        {
+            var response = await viaSecond.PostAsync($"/api/events/{g.Event.Id}/scans", new { nfcId = wristband.NfcId, gateId = g.Main.Id, direction = "out", scanId = Guid.NewGuid() });
+            await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+    }
+
+    /// <summary>
+    /// Grain call filters run in the order they are registered, and a test's registrations come
+    /// before the silo's: the silo's error mapping is registered once more ahead of the fault, so it
+    /// wraps the fault as it wraps a grain whose database call fails.
+    /// </summary>
+    private static void InsideTheSilosErrorMapping(IServiceCollection services, IIncomingGrainCallFilter fault)
+    {
+        services.AddSingleton<IIncomingGrainCallFilter, EventSeries.Grains.Hosting.StoreErrorFilter>();
+        services.AddSingleton(fault);
+    }
+
+    /// <summary>Makes every wristband-access and series grain call fail as a lost database connection does, while <see cref="Failing"/> is set.</summary>
+    private sealed class DatabaseFault : IIncomingGrainCallFilter
+    {
+        public volatile bool Failing;
+
+        public Task Invoke(IIncomingGrainCallContext context) =>
+            Failing && context.InterfaceMethod?.DeclaringType is { } type && (type == typeof(IWristbandAccessGrain) || type == typeof(EventSeries.Series.ISeriesGrain))
+                ? throw new Npgsql.NpgsqlException("Injected fault: the connection to PostgreSQL was lost.", new IOException("connection reset"))
+                : context.Invoke();
+    }
+
     /// <summary>Makes capacity shards refuse to give places back while <see cref="Failing"/> is set.</summary>
     private sealed class ShardReleaseFault : IIncomingGrainCallFilter
     {

@@ -16,7 +16,7 @@ public sealed class ClusterTests(PostgresServer postgres)
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var first = await ApiHost.StartAsync(connectionString, "shared");
         await using var second = await ApiHost.StartAsync(connectionString, "shared");
-        await WaitForActiveSilosAsync(first, 2);
+        await first.WaitForActiveSilosAsync(2);
 
         Assert.Equal(2, await Db.CountAsync(connectionString, "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = 'shared' AND status = 3"));
         var tenant = await Tenant.BootstrapAsync(connectionString);
@@ -53,19 +53,5 @@ public sealed class ClusterTests(PostgresServer postgres)
         Assert.Equal(s.Series.Name, (await viaSilo.GetOkAsync<SeriesView>($"/api/series/{s.Series.Id}")).Name);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         await api.StopAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static async Task WaitForActiveSilosAsync(ApiHost host, int count)
-    {
-        var membership = host.App.Services.GetRequiredService<IClusterMembershipService>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(timeout.Token))
-        {
-            if (snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) >= count)
-            {
-                return;
-            }
-        }
     }
 }

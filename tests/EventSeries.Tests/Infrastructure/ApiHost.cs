@@ -106,6 +106,21 @@ public sealed class ApiHost : IAsyncDisposable
     }
 
     /// <summary>Runs one lifecycle sweep now and waits for it (and for one already running); returns how many series it asked.</summary>
+    /// <summary>Waits until this silo sees <paramref name="count"/> active silos (placement spreads grains over them only then).</summary>
+    public async Task WaitForActiveSilosAsync(int count)
+    {
+        var membership = App.Services.GetRequiredService<Orleans.Runtime.IClusterMembershipService>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(timeout.Token))
+        {
+            if (snapshot.Members.Values.Count(m => m.Status == Orleans.Runtime.SiloStatus.Active) >= count)
+            {
+                return;
+            }
+        }
+    }
+
     public Task<int> SweepAsync() => App.Services.GetRequiredService<LifecycleSweeper>().SweepAsync(TestContext.Current.CancellationToken);
 
     /// <summary>An HTTP client for this host, authenticated with <paramref name="token"/> (or anonymous).</summary>
