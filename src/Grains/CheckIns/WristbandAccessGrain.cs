@@ -28,6 +28,11 @@ public sealed partial class WristbandAccessGrain(
     /// <summary>How long an allowed entry may still be annulled.</summary>
     public static readonly TimeSpan AnnulWindow = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often places a shard did not take back are sent again.</summary>
+    private static readonly TimeSpan GiveBackRetry = TimeSpan.FromSeconds(1);
+
+    private readonly List<PlaceToGiveBack> _toGiveBack = [];
+    private IGrainTimer? _giveBackTimer;
     private Guid _eventId;
     private string _nfcId = "";
     private AccessState _state = null!;
@@ -54,8 +59,12 @@ public sealed partial class WristbandAccessGrain(
             }
 
             var now = time.Now();
-            var outcome = await DecideAsync(rules, gate, target, scan.Direction, now);
-            var row = ToRow(rules, scan, outcome, now);
+            var rowId = Guid.CreateVersion7(now);
+            var outcome = await DecideAsync(rules, gate, target, scan.Direction, now, rowId);
+
+            // The row's time is read after its capacity place was taken, so the log in time order
+            // admits in the order places were given: an auditor summing it never passes capacity.
+            var row = ToRow(rules, scan, outcome, rowId, time.Now());
             bool committed;
             try
             {
@@ -63,7 +72,7 @@ public sealed partial class WristbandAccessGrain(
             }
             catch (Exception e) when (e is not DomainException)
             {
-                await ReleaseCapacityAsync(outcome);
+                await ReleaseCapacityAsync(outcome, row.Id);
                 throw DomainException.Unavailable("The scan could not be recorded; nothing was admitted. Retry with the same scanId.");
             }
 
@@ -83,7 +92,7 @@ public sealed partial class WristbandAccessGrain(
             // time, if this is that scan; the id is event-wide, so it may have been another
             // wristband's), or another activation of this wristband moved its presence on (read
             // the truth from the log and decide again).
-            await ReleaseCapacityAsync(outcome);
+            await ReleaseCapacityAsync(outcome, row.Id);
             if (scan.ScanId is { } repeated && await store.FindVerdictAsync(_eventId, repeated) is { } first)
             {
                 var answer = await RepeatAsync(rules, scan, first);
@@ -174,7 +183,7 @@ public sealed partial class WristbandAccessGrain(
         _state.SetPresence(seriesId, presence with { LastSeq = presence.LastSeq + 1, Inside = Math.Max(0, presence.Inside - 1), Entries = presence.Entries - 1 });
         if (annul.CapacityShard is { } shard)
         {
-            await ShardOf(seriesId, shard).ReleaseAsync(annul.Id);
+            await GiveBackAsync(seriesId, shard, annul.Id, logged: true);
         }
 
         events.Publish(annul.ToScanEvent());
@@ -197,21 +206,21 @@ public sealed partial class WristbandAccessGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<Outcome> DecideAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now)
+    private async Task<Outcome> DecideAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now, Guid rowId)
     {
-        var outcome = await DecideOnceAsync(rules, gate, target, direction, now);
+        var outcome = await DecideOnceAsync(rules, gate, target, direction, now, rowId);
         if (outcome.Decision.Reason is ScanReasons.NotAssigned or ScanReasons.NoActiveSeries or ScanReasons.OutsideWindow or ScanReasons.UnknownWristband
             && now - _state.LoadedAt > AssignmentRefresh)
         {
             // Assignments (and registrations) are not pushed to wristbands; a refusal reads them again.
             await ReloadAsync();
-            outcome = await DecideOnceAsync(rules, gate, target, direction, now);
+            outcome = await DecideOnceAsync(rules, gate, target, direction, now, rowId);
         }
 
         return outcome;
     }
 
-    private async Task<Outcome> DecideOnceAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now)
+    private async Task<Outcome> DecideOnceAsync(EventRules rules, GateRules gate, SeriesRules? target, ScanDirection direction, DateTimeOffset now, Guid rowId)
     {
         if (ScanRules.CheckWristband(_state.Wristband) is { } refused)
         {
@@ -240,7 +249,7 @@ public sealed partial class WristbandAccessGrain(
         {
             var presence = _state.PresenceIn(series.Id);
             var decision = ScanRules.CheckSeries(series, gate, wristband, _state.Assigned.Contains(series.Id), presence, direction, now, rules.TimeZone);
-            var outcome = decision.Allowed ? await ApplyCapacityAsync(decision, series, wristband, presence, direction) : new Outcome(decision, null, 0);
+            var outcome = decision.Allowed ? await ApplyCapacityAsync(decision, series, wristband, presence, direction, rowId) : new Outcome(decision, null, 0);
             if (outcome.Decision.Allowed)
             {
                 return outcome;
@@ -252,8 +261,8 @@ public sealed partial class WristbandAccessGrain(
         return firstDenial!;
     }
 
-    /// <summary>Entries into a series with a capacity take a place from the wristband's shard first.</summary>
-    private async Task<Outcome> ApplyCapacityAsync(ScanDecision decision, SeriesRules series, WristbandInfo wristband, Presence presence, ScanDirection direction)
+    /// <summary>Entries into a series with a capacity take a place from the wristband's shard first, reserved for the row <paramref name="rowId"/>.</summary>
+    private async Task<Outcome> ApplyCapacityAsync(ScanDecision decision, SeriesRules series, WristbandInfo wristband, Presence presence, ScanDirection direction, Guid rowId)
     {
         var delta = direction == ScanDirection.In ? 1 : presence.Inside > 0 ? -1 : 0;
         if (series.Capacity is null || delta == 0)
@@ -262,7 +271,7 @@ public sealed partial class WristbandAccessGrain(
         }
 
         var shard = CapacityShards.Of(wristband.Id);
-        if (delta > 0 && !await ShardOf(series.Id, shard).ReserveAsync())
+        if (delta > 0 && !await ShardOf(series.Id, shard).ReserveAsync(rowId))
         {
             return new Outcome(ScanDecision.Deny(ScanReasons.CapacityReached, null, $"{series.Name} is full right now.", series), null, 0);
         }
@@ -279,7 +288,7 @@ public sealed partial class WristbandAccessGrain(
             _state.SetPresence(series.Id, new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered));
             if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
             {
-                await GiveBackAsync(series.Id, shard, row.Id);
+                await GiveBackAsync(series.Id, shard, row.Id, logged: true);
             }
         }
 
@@ -297,35 +306,67 @@ public sealed partial class WristbandAccessGrain(
         return verdict;
     }
 
-    private async Task ReleaseCapacityAsync(Outcome outcome)
+    /// <summary>Cancels the place reserved for an entry whose row <paramref name="rowId"/> was not logged.</summary>
+    private async Task ReleaseCapacityAsync(Outcome outcome, Guid rowId)
     {
         if (outcome is { Shard: { } shard, OccupancyDelta: > 0, Decision.Series: { } series })
         {
-            await GiveBackAsync(series.Id, shard, null);
+            await GiveBackAsync(series.Id, shard, rowId, logged: false);
         }
     }
 
     /// <summary>
     /// Gives a capacity place back to its shard. This runs after the scan's fate is settled (its
     /// row committed, or its write failed), so a failure here must not become the scan's answer:
-    /// the log holds the truth (an exit's -1 is in its row, and a shard rebuilt from the log counts
-    /// it), and the answer is the verdict, or the 503 of the failed write. A place a live shard
-    /// keeps counting meanwhile is the capacity leak issue 15 tracks.
+    /// the log holds the truth, and the answer is the verdict, or the 503 of the failed write. A
+    /// place the shard did not take back is sent again every second until it does (shards count
+    /// each release and cancellation once), and a reservation never cancelled at all comes back by
+    /// itself once the shard finds no row for it in the log.
     /// </summary>
-    private async Task GiveBackAsync(Guid seriesId, int shard, Guid? checkinId)
+    private async Task GiveBackAsync(Guid seriesId, int shard, Guid checkinId, bool logged)
     {
-        try
+        var place = new PlaceToGiveBack(seriesId, shard, checkinId, logged);
+        if (!await TryGiveBackAsync(place))
         {
-            await ShardOf(seriesId, shard).ReleaseAsync(checkinId);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogPlaceNotGivenBack(logger, e, seriesId, shard, checkinId);
+            _toGiveBack.Add(place);
+            _giveBackTimer ??= this.RegisterGrainTimer(GiveBackAgainAsync, new GrainTimerCreationOptions(GiveBackRetry, GiveBackRetry) { KeepAlive = true });
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give a capacity place back to shard {Shard} of series {SeriesId} (check-in {CheckinId}); the scan's answer stands.")]
-    private static partial void LogPlaceNotGivenBack(ILogger logger, Exception exception, Guid seriesId, int shard, Guid? checkinId);
+    private async Task GiveBackAgainAsync(CancellationToken cancellationToken)
+    {
+        foreach (var place in _toGiveBack.ToArray())
+        {
+            if (await TryGiveBackAsync(place))
+            {
+                _toGiveBack.Remove(place);
+            }
+        }
+
+        if (_toGiveBack.Count == 0)
+        {
+            _giveBackTimer?.Dispose();
+            _giveBackTimer = null;
+        }
+    }
+
+    private async Task<bool> TryGiveBackAsync(PlaceToGiveBack place)
+    {
+        try
+        {
+            var shard = ShardOf(place.SeriesId, place.Shard);
+            await (place.Logged ? shard.ReleaseAsync(place.CheckinId) : shard.CancelAsync(place.CheckinId));
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPlaceNotGivenBack(logger, e, place.SeriesId, place.Shard, place.CheckinId);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give a capacity place back to shard {Shard} of series {SeriesId} (check-in {CheckinId}); the scan's answer stands, and the place is sent again.")]
+    private static partial void LogPlaceNotGivenBack(ILogger logger, Exception exception, Guid seriesId, int shard, Guid checkinId);
 
     private void EnsureAnnullable(CheckinRow original, Presence presence, DateTimeOffset now)
     {
@@ -349,16 +390,19 @@ public sealed partial class WristbandAccessGrain(
 
     private ICapacityShardGrain ShardOf(Guid seriesId, int shard) => GrainFactory.Reference<ICapacityShardGrain>(CapacityShards.Key(seriesId, shard));
 
-    private CheckinRow ToRow(EventRules rules, ScanCommand scan, Outcome outcome, DateTimeOffset now)
+    private CheckinRow ToRow(EventRules rules, ScanCommand scan, Outcome outcome, Guid id, DateTimeOffset now)
     {
         var d = outcome.Decision;
         var allowed = d.Allowed;
         return new CheckinRow(
-            Guid.CreateVersion7(now), rules.OrganizationId, _eventId, d.Series?.Id, _state.Wristband?.Id, _nfcId, _state.Wristband?.Category, scan.GateId,
+            id, rules.OrganizationId, _eventId, d.Series?.Id, _state.Wristband?.Id, _nfcId, _state.Wristband?.Category, scan.GateId,
             scan.Direction, allowed ? CheckinResult.Allowed : CheckinResult.Denied, d.Reason, d.Detail, d.Message, scan.ScanId, scan.ScannedAt,
             now, scan.Caller.UserId, allowed ? _state.PresenceIn(d.Series!.Id).LastSeq + 1 : null, allowed ? outcome.OccupancyDelta : 0,
             allowed ? outcome.Shard : null, null);
     }
+
+    /// <summary>A place to give back to a shard: a logged exit's or annulment's (<paramref name="Logged"/>), or an unlogged entry's reservation.</summary>
+    private sealed record PlaceToGiveBack(Guid SeriesId, int Shard, Guid CheckinId, bool Logged);
 
     /// <summary>A decision with the capacity shard that counted it and its effect on occupancy.</summary>
     private sealed record Outcome(ScanDecision Decision, int? Shard, int OccupancyDelta);

@@ -1,4 +1,5 @@
 using EventSeries.Grains.CheckIns;
+using EventSeries.Grains.CheckIns.Capacity;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Lifecycle;
@@ -29,6 +30,10 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<CheckinLogWriter>();
         services.TryAddSingleton<ScanEventPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanEventPublisher>());
+        services.AddOptions<CapacityOptions>()
+            .BindConfiguration(CapacityOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<LifecycleOptions>()
             .BindConfiguration(LifecycleOptions.Section)
             .ValidateDataAnnotations()

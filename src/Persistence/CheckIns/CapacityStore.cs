@@ -25,4 +25,11 @@ public sealed class CapacityStore(NpgsqlDataSource db)
         var inside = await results.ReadSingleAsync<int>();
         return (inside, [.. await results.ReadAsync<Guid>()]);
     }
+
+    /// <summary>Which of these check-in rows are in the log.</summary>
+    public async Task<HashSet<Guid>> FindLoggedAsync(IReadOnlyCollection<Guid> ids)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return [.. await connection.QueryAsync<Guid>("SELECT id FROM checkin_logs WHERE id = ANY(@ids)", new { ids = ids.ToArray() })];
+    }
 }

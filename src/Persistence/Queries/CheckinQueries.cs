@@ -74,6 +74,22 @@ public sealed class CheckinQueries(NpgsqlDataSource db, SeriesOwners owners)
         return new([.. rows.Select(r => CheckinLogEntry.From(r.ToRow()))], page.PageNumber, page.PageSize, total);
     }
 
+    /// <summary>
+    /// A series' capacity and how many of its counted wristbands the log says are inside (the sum of
+    /// the occupancy changes capacity shards counted), for a series the caller can see; 404 otherwise.
+    /// </summary>
+    public async Task<(int? Capacity, int InsideLogged)> FindCapacityAsync(Caller caller, Guid seriesId)
+    {
+        await FindSeriesEventAsync(caller, seriesId);
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(int?, int)>(
+            """
+            SELECT s.capacity, coalesce((SELECT sum(occupancy_delta) FROM checkin_logs l WHERE l.series_id = s.id AND l.capacity_shard IS NOT NULL), 0)::int
+            FROM event_series s WHERE s.id = @seriesId
+            """,
+            new { seriesId });
+    }
+
     /// <summary>Series of the caller's organizations whose check-in window is open now or opens within the hour.</summary>
     public async Task<IReadOnlyList<ScannableSeries>> ListScannableAsync(Caller caller, DateTimeOffset now, Guid? eventId)
     {

@@ -1,28 +1,57 @@
 using EventSeries.CheckIns;
 using EventSeries.Persistence.CheckIns;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.CheckIns.Capacity;
 
 /// <summary>
 /// One shard of a series' capacity: how many of its wristbands are inside (rebuilt from the log on
-/// activation) against the places it holds. When it runs out it borrows from the coordinator, which
-/// takes unused places from sibling shards, so the whole series admits exactly its capacity. A shard
-/// that was asked for places while the series was full hands back the next place it frees.
+/// activation) against the places its lease holds. When it runs out it borrows from the
+/// coordinator, which takes unused places from sibling shards, so the whole series admits exactly
+/// its capacity. A shard that was asked for places while the series was full hands back the next
+/// place it frees.
 /// </summary>
 /// <remarks>
-/// The shard never calls the coordinator while activating: the coordinator may be the one
-/// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.
+/// <para>Places are conserved through faults by two rules. The shard's budget changes only to a
+/// lease the coordinator issued (newer than the one held) or downwards on its own, so it never holds
+/// more than the coordinator counts as its. And an entry's place is a reservation until its row is
+/// in the log: a reservation whose row is not there after <see cref="CapacityOptions.ReservationTimeout"/>
+/// (its silo died or froze before writing) is taken back, and counted again should the row still appear.</para>
+/// <para>The shard never calls the coordinator while activating: the coordinator may be the one
+/// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
 [GrainType("capacity-shard")]
-public sealed class CapacityShardGrain(CapacityStore store) : Grain, ICapacityShardGrain
+public sealed partial class CapacityShardGrain(CapacityStore store, DomainTime time, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
+    : Grain, ICapacityShardGrain
 {
+    private readonly CapacityOptions _options = options.Value;
+
+    /// <summary>Entries counted in <see cref="_inside"/> whose row the shard has not yet seen, by row id: when reserved.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _reserved = [];
+
+    /// <summary>Reservations taken back for want of a row, watched a while for a row written late: when taken back.</summary>
+    private readonly Dictionary<Guid, DateTimeOffset> _takenBack = [];
+
+    /// <summary>Far more releases than can be in flight or resent at once.</summary>
+    private const int RememberedReleases = 10_000;
+
     private Guid _seriesId;
     private int _shard;
     private int _inside;
-    private int? _budget;
+    private CapacityLease? _lease;
     private bool _seriesFull;
-    private HashSet<Guid> _countedReleases = [];
+
+    /// <summary>
+    /// Exits and annulments this shard has counted (the latest from the log when it activated, then
+    /// every release it took), oldest first, so a release sent again, or one whose row the log count
+    /// already included, frees its place once.
+    /// </summary>
+    private readonly HashSet<Guid> _released = [];
+    private readonly Queue<Guid> _releasedInOrder = new();
+
+    private int Budget => _lease?.Budget ?? 0;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -31,62 +60,210 @@ public sealed class CapacityShardGrain(CapacityStore store) : Grain, ICapacitySh
         _shard = int.Parse(key[33..], System.Globalization.CultureInfo.InvariantCulture);
         var (inside, counted) = await store.LoadShardAsync(_seriesId, _shard);
         _inside = Math.Max(0, inside);
-        _countedReleases = counted;
-    }
-
-    public async Task<bool> ReserveAsync()
-    {
-        // SurrenderAsync may run during any await here and change _budget, so every awaited value
-        // is applied after the await, never as "_budget += await ...", which would read it before.
-        if (_budget is null)
+        foreach (var id in counted)
         {
-            var initial = await Coordinator.GetBudgetAsync(_shard);
-            _budget ??= initial;
+            RememberRelease(id);
         }
 
-        if (_inside >= _budget)
+        // Interleaved: the check awaits a query, and scans must not queue behind it.
+        this.RegisterGrainTimer(CheckReservationsAsync, new GrainTimerCreationOptions(_options.CheckPeriod, _options.CheckPeriod) { Interleave = true });
+    }
+
+    public async Task<bool> ReserveAsync(Guid entryId)
+    {
+        // SurrenderAsync may run during any await here and adopt a newer lease; a lease is only
+        // ever taken whole (Adopt), never added to, so an await cannot lose what it changed.
+        if (_lease is null)
         {
-            var borrowed = await Coordinator.BorrowAsync(_shard, Math.Max(1, _budget.Value / 4));
-            _budget += borrowed;
-            if (_inside >= _budget)
+            Adopt(await Coordinator.GetLeaseAsync(_shard));
+        }
+
+        if (_inside >= Budget)
+        {
+            Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(1, Budget / 4)));
+            if (_inside >= Budget)
             {
                 return false;
             }
         }
 
         _inside++;
+        _reserved[entryId] = time.Now();
         return true;
     }
 
-    public async Task ReleaseAsync(Guid? checkinId)
+    public async Task CancelAsync(Guid entryId)
     {
-        if (checkinId is { } id && _countedReleases.Remove(id))
+        // Not reserved here: taken back already, or reserved before this activation (whose count,
+        // from the log, never included it).
+        if (_reserved.Remove(entryId))
         {
-            // This shard activated after the row committed: the log count already freed the place.
+            _inside = Math.Max(0, _inside - 1);
+            await FreePlaceAsync();
+        }
+    }
+
+    public async Task ReleaseAsync(Guid checkinId)
+    {
+        if (!RememberRelease(checkinId))
+        {
+            // Counted already: sent again after a lost answer, or this shard activated after the
+            // row committed and the log count freed the place.
             return;
         }
 
         _inside = Math.Max(0, _inside - 1);
-        if (_seriesFull && _budget > _inside)
-        {
-            // Someone elsewhere is waiting for a place: give it to the coordinator now.
-            _seriesFull = false;
-            _budget--;
-            await Coordinator.ReturnAsync(_shard, 1);
-        }
+        await FreePlaceAsync();
     }
 
-    public Task<int> SurrenderAsync(int max, int budget, bool evenIfInUse)
+    public Task<int> SurrenderAsync(CapacityLease lease, int max, bool evenIfInUse)
     {
         // Runs interleaved with a pending ReserveAsync or ReleaseAsync; it only touches memory, with no await.
-        _budget ??= budget;
-        var spare = Math.Clamp(evenIfInUse ? _budget.Value : _budget.Value - _inside, 0, max);
-        _budget -= spare;
+        if (!lease.IsNewerThan(_lease))
+        {
+            return Task.FromResult(0); // an older coordinator's message: it holds no authority now
+        }
+
+        var spare = Math.Clamp(evenIfInUse ? lease.Budget : lease.Budget - _inside, 0, max);
+        _lease = lease with { Budget = lease.Budget - spare };
         _seriesFull |= spare < max;
         return Task.FromResult(spare);
     }
 
-    public Task<(int Inside, int Budget)> GetCountsAsync() => Task.FromResult((_inside, _budget ?? 0));
+    public Task<ShardCounts> AdoptAsync(CapacityLease lease)
+    {
+        Adopt(lease);
+        return GetCountsAsync();
+    }
+
+    public Task<ShardCounts> GetCountsAsync() => Task.FromResult(new ShardCounts(_shard, _inside, Budget, _reserved.Count));
+
+    private bool RememberRelease(Guid checkinId)
+    {
+        if (!_released.Add(checkinId))
+        {
+            return false;
+        }
+
+        _releasedInOrder.Enqueue(checkinId);
+        if (_releasedInOrder.Count > RememberedReleases)
+        {
+            _released.Remove(_releasedInOrder.Dequeue());
+        }
+
+        return true;
+    }
+
+    private void Adopt(CapacityLease lease)
+    {
+        if (lease.IsNewerThan(_lease))
+        {
+            _lease = lease;
+        }
+    }
+
+    /// <summary>A place came free: if someone elsewhere is waiting for one, give it to the coordinator now.</summary>
+    private async Task FreePlaceAsync()
+    {
+        if (!_seriesFull || Budget <= _inside || _lease is not { } held)
+        {
+            return;
+        }
+
+        _seriesFull = false;
+        try
+        {
+            Adopt(await Coordinator.ReturnAsync(_shard, 1));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The coordinator may or may not have taken it: hold one place less either way, which
+            // never admits more than it counts as ours; its next lease puts us right.
+            if (_lease == held)
+            {
+                _lease = held with { Budget = held.Budget - 1 };
+            }
+
+            LogReturnFailed(logger, e, _shard, _seriesId);
+        }
+    }
+
+    /// <summary>
+    /// Settles reservations older than the timeout against the log: a row there confirms the place,
+    /// no row gives it back. Places given back are watched for a row written late, which is counted again.
+    /// </summary>
+    private async Task CheckReservationsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.Now();
+        foreach (var (id, _) in _takenBack.Where(t => now - t.Value > _options.LateRowWatch).ToList())
+        {
+            _takenBack.Remove(id);
+        }
+
+        var due = _reserved.Where(r => now - r.Value >= _options.ReservationTimeout).Select(r => r.Key).ToList();
+        var watched = _takenBack.Keys.ToList();
+        if (due.Count == 0 && watched.Count == 0)
+        {
+            return;
+        }
+
+        var logged = await store.FindLoggedAsync([.. due, .. watched]);
+        var takenBack = 0;
+        foreach (var id in due.Where(id => !logged.Contains(id) && _reserved.ContainsKey(id)))
+        {
+            _inside = Math.Max(0, _inside - 1);
+            _takenBack[id] = now;
+            takenBack++;
+        }
+
+        foreach (var id in due)
+        {
+            _reserved.Remove(id);
+        }
+
+        var late = watched.Count(id => logged.Contains(id) && _takenBack.Remove(id));
+        _inside += late;
+        if (takenBack > 0 || late > 0)
+        {
+            LogReservationsSettled(logger, takenBack, late, _shard, _seriesId);
+        }
+
+        if (takenBack > 0)
+        {
+            await FreePlaceAsync();
+        }
+
+        if (late > 0 && _inside > Budget)
+        {
+            await CoverLateRowsAsync();
+        }
+    }
+
+    /// <summary>
+    /// Rows counted again may leave this shard with more inside than places, while the places it
+    /// gave back serve another shard: take unused places back, so the series as a whole admits no
+    /// one until it is below capacity again.
+    /// </summary>
+    private async Task CoverLateRowsAsync()
+    {
+        try
+        {
+            Adopt(await Coordinator.BorrowAsync(_shard, _inside - Budget));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogLateRowsUncovered(logger, e, _shard, _seriesId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} could not take places back for rows written late; it tries again when it next borrows.")]
+    private static partial void LogLateRowsUncovered(ILogger logger, Exception exception, int shard, Guid seriesId);
 
     private ISeriesCapacityGrain Coordinator => GrainFactory.GetGrain<ISeriesCapacityGrain>(_seriesId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} could not give a freed place to the coordinator; it holds one place less until its next lease.")]
+    private static partial void LogReturnFailed(ILogger logger, Exception exception, int shard, Guid seriesId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId}: {TakenBack} reserved places had no row in the log and were taken back; {Late} rows written late were counted again.")]
+    private static partial void LogReservationsSettled(ILogger logger, int takenBack, int late, int shard, Guid seriesId);
 }

@@ -2,7 +2,7 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 
 /// <summary>
 /// The coordinator's durable state (Orleans grain storage): the capacity it last distributed,
-/// what each shard holds, and the places held by nobody.
+/// what each shard holds, the places held by nobody, and how many times it has activated.
 /// </summary>
 [GenerateSerializer, Alias("es.capacity.state")]
 public sealed class SeriesCapacityState
@@ -15,4 +15,8 @@ public sealed class SeriesCapacityState
 
     [Id(2)]
     public int Pool { get; set; }
+
+    /// <summary>Counts activations: the high half of every lease version, so a new activation's leases are newer than any before.</summary>
+    [Id(3)]
+    public int Epoch { get; set; }
 }

@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventSeries.Grains.CheckIns.Capacity;
+
+/// <summary>How capacity shards settle reservations (configuration section <c>Capacity</c>).</summary>
+public sealed class CapacityOptions : IValidatableObject
+{
+    public const string Section = "Capacity";
+
+    /// <summary>
+    /// How long a reserved place waits for its row before the shard looks for it in the log and, if
+    /// it is not there, takes the place back (the scan's silo died or froze before writing). Default
+    /// 30 seconds: far longer than a write takes, so a place is never taken back from a scan still
+    /// being written by a live silo. A row that still commits later is counted again when the shard
+    /// sees it (<see cref="LateRowWatch"/>).
+    /// </summary>
+    public TimeSpan ReservationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a shard with open reservations checks them (real time). Default 5 seconds.</summary>
+    public TimeSpan CheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a taken-back reservation is still watched for a late row. Default 10 minutes.</summary>
+    public TimeSpan LateRowWatch { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a borrowing coordinator waits for each shard asked to give places up. Default 0.5 seconds.</summary>
+    public TimeSpan SurrenderWait { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(ReservationTimeout), ReservationTimeout), (nameof(CheckPeriod), CheckPeriod),
+                     (nameof(LateRowWatch), LateRowWatch), (nameof(SurrenderWait), SurrenderWait),
+                 })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return new ValidationResult($"{Section}:{name} must be longer than zero (it is {value}).", [name]);
+            }
+        }
+    }
+}
