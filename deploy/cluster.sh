@@ -1,0 +1,390 @@
+#!/usr/bin/env bash
+# An EventSeries cluster on one machine against one PostgreSQL: SILOS silos (each also serving the
+# HTTP API), APIS API-only processes (cluster clients) and nginx balancing HTTP over all of them.
+# Every process runs in the background with its pid and log in DATA. See deploy/README.md.
+#
+#   deploy/cluster.sh start                    start what is not running, wait until each is ready
+#   deploy/cluster.sh stop                     stop everything (SIGTERM, then SIGKILL after STOP_TIMEOUT)
+#   deploy/cluster.sh status                   one line per process: pid, state, ready, URL
+#   deploy/cluster.sh restart-silo N           stop silo N gracefully (if running), start it, wait until ready
+#   deploy/cluster.sh kill-silo N              kill -9 silo N (it stays down: restart-silo N brings it back)
+#   deploy/cluster.sh freeze-silo N SECONDS    SIGSTOP silo N, SIGCONT it SECONDS later (returns then)
+#   deploy/cluster.sh rolling-restart          restart-silo 1..SILOS, one at a time
+#
+# Settings (environment):
+#   ConnectionStrings__EventSeries   required: the database every process uses (all form one cluster)
+#   SILOS=3 APIS=0                   how many silos and API-only processes
+#   DATA=deploy/.data                pids, logs and nginx's files
+#   BIND=127.0.0.1                   the address every HTTP, silo and gateway port listens on
+#   SILO_HTTP_BASE=5200 SILO_PORT_BASE=11200 GATEWAY_PORT_BASE=30200   silo N uses BASE+N
+#   API_HTTP_BASE=5300               API-only process N serves HTTP on API_HTTP_BASE+N
+#   LB=nginx LB_PORT=8080            nginx in front (LB=none: no balancer); nginx is installed from Debian if missing
+#   UPSTREAM=all                     what nginx balances over: all (silos and API processes) or apis (API processes only)
+#   NGINX_SCAN_READ_TIMEOUT=2s       how long nginx waits for a scan's answer before resending it to the next process
+#   NGINX_SCAN_RETRY="error timeout http_502"   when nginx resends a scan (proxy_next_upstream; see deploy/README.md)
+#   NGINX_MAX_FAILS=0 NGINX_FAIL_TIMEOUT=10s  failed tries within FAIL_TIMEOUT that take a process out for FAIL_TIMEOUT (0: never)
+#   SILO_ARGS= API_ARGS=             extra arguments for every silo / API process (e.g. membership timeouts)
+#   SILO_DLL= API_DLL=               built assemblies (default: this repository's Release build, built when BUILD=1)
+#   BUILD=1                          build src/Silo and src/Api (Release) before start if no *_DLL is given
+#   READY_TIMEOUT=120 STOP_TIMEOUT=40   seconds
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SILOS=${SILOS:-3}
+APIS=${APIS:-0}
+DATA=${DATA:-$ROOT/deploy/.data}
+BIND=${BIND:-127.0.0.1}
+SILO_HTTP_BASE=${SILO_HTTP_BASE:-5200}
+SILO_PORT_BASE=${SILO_PORT_BASE:-11200}
+GATEWAY_PORT_BASE=${GATEWAY_PORT_BASE:-30200}
+API_HTTP_BASE=${API_HTTP_BASE:-5300}
+LB=${LB:-nginx}
+LB_PORT=${LB_PORT:-8080}
+UPSTREAM=${UPSTREAM:-all}
+NGINX_SCAN_READ_TIMEOUT=${NGINX_SCAN_READ_TIMEOUT:-2s}
+NGINX_SCAN_RETRY=${NGINX_SCAN_RETRY:-error timeout http_502}
+NGINX_MAX_FAILS=${NGINX_MAX_FAILS:-0}
+NGINX_FAIL_TIMEOUT=${NGINX_FAIL_TIMEOUT:-10s}
+READY_TIMEOUT=${READY_TIMEOUT:-120}
+STOP_TIMEOUT=${STOP_TIMEOUT:-40}
+BUILD=${BUILD:-1}
+SILO_DLL=${SILO_DLL:-}
+API_DLL=${API_DLL:-}
+read -r -a SILO_EXTRA <<<"${SILO_ARGS:-}"
+read -r -a API_EXTRA <<<"${API_ARGS:-}"
+
+say() { echo "cluster: $*"; }
+die() { echo "cluster: $*" >&2; exit 1; }
+
+silo_http() { echo $((SILO_HTTP_BASE + $1)); }
+api_http() { echo $((API_HTTP_BASE + $1)); }
+# Every process that serves HTTP, as "name port".
+http_processes() {
+  local i
+  for ((i = 1; i <= SILOS; i++)); do echo "silo$i $(silo_http "$i")"; done
+  for ((i = 1; i <= APIS; i++)); do echo "api$i $(api_http "$i")"; done
+}
+
+pid_of() { [ -f "$DATA/$1.pid" ] && cat "$DATA/$1.pid" || true; }
+# Alive: its pid file names a process that is still ours (the pid was not reused by something else).
+alive() {
+  local pid
+  pid=$(pid_of "$1")
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && grep -qaE 'EventSeries|nginx' "/proc/$pid/cmdline" 2>/dev/null
+}
+state_of() { # running | frozen | down
+  local pid
+  if ! alive "$1"; then echo down; return; fi
+  pid=$(pid_of "$1")
+  case $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) in
+    T|t) echo frozen ;;
+    *) echo running ;;
+  esac
+}
+ready() { curl -sf -m 2 -o /dev/null "http://$BIND:$1/health/ready"; }
+port_taken() { (exec 3<>"/dev/tcp/$BIND/$1") 2>/dev/null; }
+
+# Starts "$@" as a background process NAME in its own session (Ctrl-C in this terminal does not
+# reach it), its output appended to DATA/NAME.log, its pid in DATA/NAME.pid.
+launch() {
+  local name=$1; shift
+  rm -f "$DATA/$name.pid"
+  echo "=== $(date -u +%FT%T.%3NZ) cluster.sh starts: $*" >> "$DATA/$name.log"
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$DATA/$name.pid" "$@" >> "$DATA/$name.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 50); do [ -s "$DATA/$name.pid" ] && return 0; sleep 0.1; done
+  die "$name did not start (see $DATA/$name.log)"
+}
+
+# Waits until every named "name port" answers /health/ready; fails at once if one of them exits.
+wait_ready() {
+  local deadline=$((SECONDS + READY_TIMEOUT)) pending=("$@") left name port entry
+  while [ ${#pending[@]} -gt 0 ]; do
+    left=()
+    for entry in "${pending[@]}"; do
+      read -r name port <<<"$entry"
+      if ready "$port"; then
+        say "$name ready on http://$BIND:$port"
+      elif ! alive "$name"; then
+        tail -n 30 "$DATA/$name.log" >&2
+        die "$name exited before it was ready (log: $DATA/$name.log)"
+      else
+        left+=("$entry")
+      fi
+    done
+    pending=("${left[@]+"${left[@]}"}")
+    [ ${#pending[@]} -eq 0 ] && break
+    [ $SECONDS -ge $deadline ] && die "not ready after ${READY_TIMEOUT}s: ${pending[*]} (logs in $DATA)"
+    sleep 0.5
+  done
+}
+
+# Sends SIGTERM to each named process (SIGCONT first, so a frozen one can act on it), waits up
+# to STOP_TIMEOUT for all to exit, then kills what is left.
+stop_processes() {
+  local name pid waiting=() deadline=$((SECONDS + STOP_TIMEOUT))
+  for name in "$@"; do
+    alive "$name" || { rm -f "$DATA/$name.pid"; continue; }
+    pid=$(pid_of "$name")
+    kill -CONT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+    waiting+=("$name")
+  done
+  while [ ${#waiting[@]} -gt 0 ]; do
+    local left=()
+    for name in "${waiting[@]}"; do alive "$name" && left+=("$name"); done
+    waiting=("${left[@]+"${left[@]}"}")
+    [ ${#waiting[@]} -eq 0 ] && break
+    if [ $SECONDS -ge $deadline ]; then
+      for name in "${waiting[@]}"; do
+        say "$name did not stop within ${STOP_TIMEOUT}s: SIGKILL"
+        kill -KILL "$(pid_of "$name")" 2>/dev/null || true
+      done
+      sleep 0.5
+      break
+    fi
+    sleep 0.2
+  done
+  for name in "$@"; do rm -f "$DATA/$name.pid"; done
+}
+
+resolve_binaries() {
+  if [ -z "$SILO_DLL" ] || { [ "$APIS" -gt 0 ] && [ -z "$API_DLL" ]; }; then
+    if [ "$BUILD" = 1 ]; then
+      say "building src/Silo and src/Api (Release)"
+      dotnet build "$ROOT/src/Silo" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+      [ "$APIS" -gt 0 ] && dotnet build "$ROOT/src/Api" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+    fi
+    SILO_DLL=${SILO_DLL:-$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll}
+    API_DLL=${API_DLL:-$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll}
+  fi
+  [ -f "$SILO_DLL" ] || die "no silo assembly at $SILO_DLL (set SILO_DLL, or BUILD=1)"
+  [ "$APIS" -eq 0 ] || [ -f "$API_DLL" ] || die "no API assembly at $API_DLL (set API_DLL, or BUILD=1)"
+}
+
+# Behind nginx the client address comes from its X-Forwarded-For (the authentication throttle counts it).
+proxy_args() { [ "$LB" = nginx ] && echo "--EventSeries:ForwardedHeaders:KnownProxies:0 127.0.0.1" || true; }
+
+start_silo() {
+  local i=$1 http
+  http=$(silo_http "$i")
+  port_taken "$http" && die "silo$i: port $http is in use by something else"
+  # shellcheck disable=SC2046
+  launch "silo$i" dotnet "$SILO_DLL" --urls "http://$BIND:$http" \
+    --Orleans:AdvertisedIP "$BIND" --Orleans:SiloPort $((SILO_PORT_BASE + i)) --Orleans:GatewayPort $((GATEWAY_PORT_BASE + i)) \
+    $(proxy_args) "${SILO_EXTRA[@]+"${SILO_EXTRA[@]}"}"
+}
+
+start_api() {
+  local i=$1 http
+  http=$(api_http "$i")
+  port_taken "$http" && die "api$i: port $http is in use by something else"
+  # shellcheck disable=SC2046
+  launch "api$i" dotnet "$API_DLL" --urls "http://$BIND:$http" $(proxy_args) "${API_EXTRA[@]+"${API_EXTRA[@]}"}"
+}
+
+ensure_nginx() {
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] && return 0
+  [ "$(id -u)" = 0 ] || die "nginx is not installed (apt-get install nginx, as root), or run with LB=none"
+  say "installing Debian's nginx package"
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y --no-install-recommends nginx >&2
+}
+
+# nginx's configuration: one upstream of every HTTP process. Scans carry a scanId that makes a
+# resend return the first verdict, so only the scan route lets nginx resend a POST that was
+# already sent (non_idempotent) when a process fails or does not answer within
+# NGINX_SCAN_READ_TIMEOUT. Every other POST/PUT/DELETE is resent only if it never reached a process.
+# 503 is passed through, not retried: it means the database or cluster cannot decide now,
+# which another process would say too, and it carries Retry-After for the scanner.
+# No process is taken out for failing (NGINX_MAX_FAILS=0): nginx counts every timeout as the
+# process's failure, but when the cluster itself is slow (a cold start, a silo frozen before
+# membership evicts it) every process times out alike, nginx took all of them out at once and
+# answered 502 "no live upstreams" to everything. A refused connection (a process stopped or
+# killed) is retried on the next process at no cost, so keeping it in loses nothing.
+write_nginx_conf() {
+  local dir=$DATA/nginx name port servers=""
+  mkdir -p "$dir/tmp"
+  while read -r name port; do
+    servers+="    server $BIND:$port max_fails=$NGINX_MAX_FAILS fail_timeout=$NGINX_FAIL_TIMEOUT;  # $name"$'\n'
+  done < <(http_processes | { [ "$UPSTREAM" = apis ] && grep '^api' || cat; })
+  [ -n "$servers" ] || die "UPSTREAM=apis needs APIS > 0"
+  local user_line=""
+  if [ "$(id -u)" = 0 ]; then
+    user_line="user nobody nogroup;"
+    chown -R nobody:nogroup "$dir/tmp"
+  fi
+  cat > "$dir/nginx.conf" <<EOF
+# Written by deploy/cluster.sh; changes are lost at the next start.
+$user_line
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+    log_format upstreams '\$time_iso8601 \$request_method \$uri \$status \$request_time up=\$upstream_addr \$upstream_status \$upstream_response_time';
+    access_log $dir/access.log upstreams;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    client_max_body_size 16m;
+
+    upstream eventseries {
+$servers        keepalive 64;
+    }
+
+    server {
+        listen $BIND:$LB_PORT;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host \$host;
+        proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto \$scheme;
+        proxy_connect_timeout 1s;
+        proxy_next_upstream_tries 2;
+
+        location ~ ^/api/events/[^/]+/scans\$ {
+            proxy_pass http://eventseries;
+            proxy_read_timeout $NGINX_SCAN_READ_TIMEOUT;
+            proxy_next_upstream $NGINX_SCAN_RETRY non_idempotent;
+            proxy_next_upstream_timeout 5s;
+        }
+
+        location / {
+            proxy_pass http://eventseries;
+            proxy_read_timeout 60s;
+            proxy_next_upstream error timeout http_502;
+        }
+    }
+}
+EOF
+}
+
+start_nginx() {
+  ensure_nginx
+  write_nginx_conf
+  local bin
+  bin=$(command -v nginx || echo /usr/sbin/nginx)
+  "$bin" -t -q -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" -e "$DATA/nginx/error.log" || die "nginx rejected $DATA/nginx/nginx.conf"
+  if alive nginx; then
+    kill -HUP "$(pid_of nginx)"
+    say "nginx reloaded"
+    return
+  fi
+  port_taken "$LB_PORT" && die "nginx: port $LB_PORT is in use by something else"
+  launch nginx "$bin" -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" -e "$DATA/nginx/error.log"
+  for _ in $(seq 1 50); do port_taken "$LB_PORT" && { say "nginx on http://$BIND:$LB_PORT"; return; }; sleep 0.1; done
+  die "nginx is not listening on $LB_PORT (see $DATA/nginx.log, $DATA/nginx/error.log)"
+}
+
+cmd_start() {
+  [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries (every process uses it; all of them form one cluster)"
+  mkdir -p "$DATA"
+  resolve_binaries
+  # Once, before any silo: silos migrate on start too, but not all at once.
+  say "migrating the database"
+  dotnet "$SILO_DLL" migrate >> "$DATA/migrate.log" 2>&1 || { tail -n 20 "$DATA/migrate.log" >&2; die "migration failed"; }
+  local i started=()
+  for ((i = 1; i <= SILOS; i++)); do
+    alive "silo$i" && continue
+    start_silo "$i"
+    started+=("silo$i $(silo_http "$i")")
+  done
+  [ ${#started[@]} -gt 0 ] && wait_ready "${started[@]}"
+  started=()
+  for ((i = 1; i <= APIS; i++)); do
+    alive "api$i" && continue
+    start_api "$i"
+    started+=("api$i $(api_http "$i")")
+  done
+  [ ${#started[@]} -gt 0 ] && wait_ready "${started[@]}"
+  [ "$LB" = nginx ] && start_nginx
+  cmd_status
+}
+
+cmd_stop() {
+  local names=(nginx) i
+  for ((i = 1; i <= APIS; i++)); do names+=("api$i"); done
+  for ((i = 1; i <= SILOS; i++)); do names+=("silo$i"); done
+  # Also whatever an earlier start with more processes left behind.
+  for f in "$DATA"/*.pid; do
+    [ -e "$f" ] || continue
+    f=$(basename "$f" .pid)
+    [[ " ${names[*]} " == *" $f "* ]] || names+=("$f")
+  done
+  stop_processes nginx
+  stop_processes "${names[@]:1}"
+  say "stopped"
+}
+
+cmd_status() {
+  local name port
+  printf '%-7s %-8s %-8s %-6s %s\n' process pid state ready url
+  while read -r name port; do
+    local r=no
+    ready "$port" && r=yes
+    printf '%-7s %-8s %-8s %-6s %s\n' "$name" "$(pid_of "$name")" "$(state_of "$name")" "$r" "http://$BIND:$port"
+  done < <(http_processes)
+  if [ "$LB" = nginx ]; then
+    printf '%-7s %-8s %-8s %-6s %s\n' nginx "$(pid_of nginx)" "$(state_of nginx)" - "http://$BIND:$LB_PORT"
+  fi
+}
+
+silo_number() {
+  [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le "$SILOS" ] || die "silo number must be 1..$SILOS"
+}
+
+cmd_restart_silo() {
+  silo_number "${1:-}"
+  local i=$1 t0=$SECONDS
+  [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries"
+  resolve_binaries
+  if alive "silo$i"; then
+    say "silo$i: stopping (SIGTERM)"
+    stop_processes "silo$i"
+  fi
+  start_silo "$i"
+  wait_ready "silo$i $(silo_http "$i")"
+  say "silo$i restarted in $((SECONDS - t0))s"
+}
+
+cmd_kill_silo() {
+  silo_number "${1:-}"
+  alive "silo$1" || die "silo$1 is not running"
+  kill -KILL "$(pid_of "silo$1")"
+  say "silo$1 killed (SIGKILL)"
+}
+
+cmd_freeze_silo() {
+  silo_number "${1:-}"
+  [[ "${2:-}" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "usage: freeze-silo N SECONDS"
+  alive "silo$1" || die "silo$1 is not running"
+  local pid
+  pid=$(pid_of "silo$1")
+  # Thawed whatever ends this command, so a stopped harness never leaves a silo frozen.
+  trap 'kill -CONT '"$pid"' 2>/dev/null || true' EXIT INT TERM
+  kill -STOP "$pid"
+  say "silo$1 frozen (SIGSTOP) for $2s"
+  # In the background and waited for, so a signal to this script runs the trap at once.
+  sleep "$2" &
+  wait $!
+  kill -CONT "$pid" 2>/dev/null || true
+  say "silo$1 thawed (SIGCONT)"
+}
+
+cmd_rolling_restart() {
+  local i
+  for ((i = 1; i <= SILOS; i++)); do cmd_restart_silo "$i"; done
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  restart-silo) cmd_restart_silo "${2:-}" ;;
+  kill-silo) cmd_kill_silo "${2:-}" ;;
+  freeze-silo) cmd_freeze_silo "${2:-}" "${3:-}" ;;
+  rolling-restart) cmd_rolling_restart ;;
+  *) sed -n '2,13p' "$0" >&2; exit 2 ;;
+esac
