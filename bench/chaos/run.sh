@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 56100, folder
+# bench/chaos/.data, removed at the start), seeds one event with WRISTBANDS wristbands in one
+# active series of capacity CAPACITY behind one mixed gate (bench/chaos/seed.sql), starts a
+# cluster with deploy/cluster.sh (3 silos and nginx by default), drives steady scans from
+# bench/Chaos while injecting the faults given, lets the system settle, then checks every answer
+# against checkin_logs and prints the table. Exits non-zero when an invariant fails.
+#
+#   bench/chaos/run.sh --short                     the CI run: 2000 wristbands, 60 s at 150/s, kill -9 silo2 at 10 s, freeze silo3 10 s at 30 s
+#   bench/chaos/run.sh --kill silo2@10s            120 s at 300/s (defaults), one kill -9
+#   bench/chaos/run.sh --freeze silo3@20s:45s --max-gap 50s
+#   bench/chaos/run.sh --db-restart @30s:5s        also --db-crash (immediate shutdown), --restart silo2@40s, --rolling-restart @10s
+# Options: --silos 3 --apis 0 --rate 300 --duration 120 --wristbands 3000 --capacity 500
+#   --policy reentry|single --settle 40 --max-gap 3 --direct (scans straight to every process,
+#   round-robin, instead of through nginx) --silo-args "..." --api-args "..." (passed to every
+#   process, e.g. membership timeouts) --attempts 4 --attempt-timeout 5s --seed N.
+# Every process it started is stopped on exit, whatever happened; logs stay in bench/chaos/.data.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+started=$SECONDS
+
+SILOS=3 APIS=0 RATE=300 DURATION=120 WRISTBANDS=3000 CAPACITY=500 POLICY=reentry SETTLE=40 MAX_GAP=3 DIRECT=0
+SILO_ARGS="" API_ARGS=""
+faults=() passthrough=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --short)
+      RATE=150 DURATION=60 SETTLE=20 WRISTBANDS=2000
+      faults+=(--kill silo2@10s --freeze silo3@30s:10s)
+      passthrough+=(--warmup 16)
+      shift ;;
+    --silos) SILOS=$2; shift 2 ;;
+    --apis) APIS=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --wristbands) WRISTBANDS=$2; shift 2 ;;
+    --capacity) CAPACITY=$2; shift 2 ;;
+    --policy) POLICY=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
+    --max-gap) MAX_GAP=$2; shift 2 ;;
+    --direct) DIRECT=1; shift ;;
+    --silo-args) SILO_ARGS=$2; shift 2 ;;
+    --api-args) API_ARGS=$2; shift 2 ;;
+    --kill | --freeze | --restart | --rolling-restart | --db-restart | --db-crash) faults+=("$1" "$2"); shift 2 ;;
+    --attempts | --attempt-timeout | --seed | --max-in-flight | --warmup) passthrough+=("$1" "$2"); shift 2 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "chaos: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$POLICY" in single | reentry) ;; *) echo "chaos: --policy is single or reentry" >&2; exit 2 ;; esac
+
+# Ports of their own, away from ./run.sh (5000, 11111, 30000, 55432) and bench/run.sh (55433, 5080, 5090).
+PG_PORT=${CHAOS_PG_PORT:-56100}
+CHAOS_DATA=$ROOT/bench/chaos/.data
+TOKEN=es_chaos_token_for_local_runs_only
+EVENT=00000000-0000-0000-0000-0000000c0e01
+GATE=00000000-0000-0000-0000-0000000c0f01
+SERIES=00000000-0000-0000-0000-0000000c0051
+export PG_DIR=$CHAOS_DATA/pg PG_PORT
+# deploy/cluster.sh's settings, for this script and for the driver's fault commands alike.
+export DATA=$CHAOS_DATA/cluster
+export SILOS APIS SILO_ARGS API_ARGS BIND=127.0.0.1 LB=nginx LB_PORT=$((PG_PORT + 1))
+export SILO_HTTP_BASE=$((PG_PORT + 10)) API_HTTP_BASE=$((PG_PORT + 20)) SILO_PORT_BASE=$((PG_PORT + 30)) GATEWAY_PORT_BASE=$((PG_PORT + 40))
+export BUILD=0 READY_TIMEOUT=${READY_TIMEOUT:-90} STOP_TIMEOUT=${STOP_TIMEOUT:-30}
+export SILO_DLL=$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll API_DLL=$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll
+export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_chaos"
+DRIVER_DLL=$ROOT/bench/Chaos/bin/Release/net10.0/EventSeries.Bench.Chaos.dll
+cluster() { "$ROOT/deploy/cluster.sh" "$@"; }
+say() { echo "== chaos $((SECONDS - started))s: $*"; }
+
+# Stops everything this script started, in order: the driver and its fault commands (a freeze
+# thaws its silo when ended), the cluster, PostgreSQL. Runs on every exit.
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ -n "${DRIVER_PID:-}" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
+    kill -TERM -- "-$DRIVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
+  fi
+  if [ -d "$DATA" ]; then
+    cluster stop >/dev/null 2>&1 || true
+    # Once more: a restart the driver had under way may have started a silo meanwhile.
+    sleep 0.5
+    cluster stop >/dev/null 2>&1 || true
+  fi
+  "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true
+  say "stopped everything it started (logs: ${CHAOS_DATA#"$ROOT"/})"
+  exit "$status"
+}
+
+# What a previous run left (it was killed before it could clean up), then a fresh folder.
+if [ -d "$DATA" ]; then cluster stop >/dev/null 2>&1 || true; fi
+if [ -f "$PG_DIR/postmaster.pid" ]; then "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true; fi
+rm -rf "$CHAOS_DATA"
+mkdir -p "$DATA"
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "building (Release)"
+scripts/ensure-postgres.sh >/dev/null
+dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
+[ "$APIS" -eq 0 ] || dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/Chaos -c Release -nologo -v quiet -clp:ErrorsOnly
+
+say "fresh PostgreSQL on port $PG_PORT; $WRISTBANDS wristbands, capacity $CAPACITY, policy $POLICY"
+bench/chaos/postgres.sh init
+bench/chaos/postgres.sh start
+dotnet "$SILO_DLL" migrate > "$CHAOS_DATA/migrate.log" 2>&1 || { cat "$CHAOS_DATA/migrate.log" >&2; exit 1; }
+psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_chaos -v ON_ERROR_STOP=1 -qAt \
+  -v token="$TOKEN" -v wristbands="$WRISTBANDS" -v capacity="$CAPACITY" -v policy="$POLICY" -f bench/chaos/seed.sql
+
+say "starting $SILOS silos, $APIS API processes and nginx (deploy/cluster.sh)"
+cluster start
+
+targets=http://127.0.0.1:$LB_PORT
+if [ "$DIRECT" = 1 ]; then
+  targets=$(for ((i = 1; i <= SILOS; i++)); do printf 'http://127.0.0.1:%s,' $((SILO_HTTP_BASE + i)); done
+            for ((i = 1; i <= APIS; i++)); do printf 'http://127.0.0.1:%s,' $((API_HTTP_BASE + i)); done)
+fi
+
+say "load and faults"
+# In a session of its own, so cleanup can end it and the fault commands it runs at once.
+setsid dotnet "$DRIVER_DLL" --target "$targets" --event "$EVENT" --gate "$GATE" --series "$SERIES" --token "$TOKEN" \
+  --database "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_chaos;Pooling=false" \
+  --wristbands "$WRISTBANDS" --capacity "$CAPACITY" --policy "$POLICY" --rate "$RATE" --duration "$DURATION" \
+  --settle "$SETTLE" --max-gap "$MAX_GAP" --cluster "$ROOT/deploy/cluster.sh" \
+  --db-script "$ROOT/bench/chaos/postgres.sh" --out "$CHAOS_DATA" "${passthrough[@]+"${passthrough[@]}"}" "${faults[@]+"${faults[@]}"}" &
+DRIVER_PID=$!
+status=0
+wait "$DRIVER_PID" || status=$?
+DRIVER_PID=
+say "done (driver exit $status)"
+exit "$status"
