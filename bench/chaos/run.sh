@@ -3,7 +3,7 @@
 # bench/chaos/.data, removed at the start), seeds one event with WRISTBANDS wristbands in one
 # active series of capacity CAPACITY behind one mixed gate (bench/chaos/seed.sql), starts a
 # cluster with deploy/cluster.sh (3 silos and nginx by default), drives steady scans from
-# bench/Chaos while injecting the faults given, lets the system settle, then checks every answer
+# bench/ChaosDriver while injecting the faults given, lets the system settle, then checks every answer
 # against checkin_logs and prints the table. Exits non-zero when an invariant fails.
 #
 #   bench/chaos/run.sh --short                     the CI run: 2000 wristbands, 60 s at 150/s, kill -9 silo2 at 10 s, freeze silo3 10 s at 30 s
@@ -65,7 +65,7 @@ export SILO_HTTP_BASE=$((PG_PORT + 10)) API_HTTP_BASE=$((PG_PORT + 20)) SILO_POR
 export BUILD=0 READY_TIMEOUT=${READY_TIMEOUT:-90} STOP_TIMEOUT=${STOP_TIMEOUT:-30}
 export SILO_DLL=$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll API_DLL=$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll
 export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_chaos"
-DRIVER_DLL=$ROOT/bench/Chaos/bin/Release/net10.0/EventSeries.Bench.Chaos.dll
+DRIVER_DLL=$ROOT/bench/ChaosDriver/bin/Release/net10.0/EventSeries.Bench.ChaosDriver.dll
 cluster() { "$ROOT/deploy/cluster.sh" "$@"; }
 say() { echo "== chaos $((SECONDS - started))s: $*"; }
 
@@ -103,7 +103,7 @@ say "building (Release)"
 scripts/ensure-postgres.sh >/dev/null
 dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
 [ "$APIS" -eq 0 ] || dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/Chaos -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/ChaosDriver -c Release -nologo -v quiet -clp:ErrorsOnly
 
 say "fresh PostgreSQL on port $PG_PORT; $WRISTBANDS wristbands, capacity $CAPACITY, policy $POLICY"
 bench/chaos/postgres.sh init

@@ -61,7 +61,7 @@ public sealed class ChaosOptions
 
     public const string Usage =
         """
-        usage: EventSeries.Bench.Chaos --target URL[,URL...] --event ID --gate ID --series ID --token T --database CS
+        usage: EventSeries.Bench.ChaosDriver --target URL[,URL...] --event ID --gate ID --series ID --token T --database CS
                  [--wristbands 3000] [--capacity 500] [--policy reentry|single] [--rate 300] [--duration 120s]
                  [--settle 40s] [--attempts 4] [--attempt-timeout 5s] [--max-gap 3s] [--max-in-flight 1000] [--warmup 8]
                  [--cluster deploy/cluster.sh] [--db-script bench/chaos/postgres.sh] [--out DIR] [--seed N]
