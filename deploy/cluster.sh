@@ -150,8 +150,10 @@ resolve_binaries() {
   if [ -z "$SILO_DLL" ] || { [ "$APIS" -gt 0 ] && [ -z "$API_DLL" ]; }; then
     if [ "$BUILD" = 1 ]; then
       say "building src/Silo and src/Api (Release)"
-      dotnet build "$ROOT/src/Silo" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
-      [ "$APIS" -gt 0 ] && dotnet build "$ROOT/src/Api" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+      local project out
+      for project in src/Silo src/Api; do
+        out=$(dotnet build "$ROOT/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1) || { echo "$out" >&2; die "build of $project failed"; }
+      done
     fi
     SILO_DLL=${SILO_DLL:-$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll}
     API_DLL=${API_DLL:-$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll}

@@ -84,14 +84,14 @@ public sealed class FaultRunner(ChaosOptions options, LoadClock clock, TextWrite
     {
         lock (_gate)
         {
-            foreach (var p in _running.Where(p => !p.HasExited))
+            foreach (var p in _running)
             {
                 try
                 {
                     // SIGTERM, not the whole tree: cluster.sh's freeze traps it and thaws the silo.
                     Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
                 }
-                catch (InvalidOperationException)
+                catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
                 {
                 }
             }
@@ -122,6 +122,11 @@ public sealed class FaultRunner(ChaosOptions options, LoadClock clock, TextWrite
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await process.WaitForExitAsync(CancellationToken.None);
+        lock (_gate)
+        {
+            _running.Remove(process);
+        }
+
         var end = clock.Now;
         Print($"{end,6:0.0}s  fault over: {fault} (exit {process.ExitCode}, {end - start:0.0}s)");
         return new FaultRun(fault, start, end, process.ExitCode);
