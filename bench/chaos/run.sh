@@ -26,7 +26,7 @@ faults=() passthrough=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --short)
-      RATE=150 DURATION=60 SETTLE=20 WRISTBANDS=2000
+      RATE=150 DURATION=60 SETTLE=30 WRISTBANDS=2000
       faults+=(--kill silo2@10s --freeze silo3@30s:10s)
       passthrough+=(--warmup 16)
       shift ;;
