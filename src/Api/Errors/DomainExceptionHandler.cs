@@ -11,8 +11,8 @@ namespace EventSeries.Api.Errors;
 
 /// <summary>
 /// The one place a refusal becomes HTTP: domain exceptions and malformed requests turn into RFC 7807
-/// problem details with a stable <c>code</c>; a database or cluster fault becomes a 503 with
-/// Retry-After; anything else stays a 500 whose details are hidden outside Development.
+/// problem details with a stable <c>code</c>; a database or cluster fault (<see cref="TransientFaults"/>)
+/// becomes a 503 with Retry-After; anything else stays a 500 whose details are hidden outside Development.
 /// </summary>
 public sealed partial class DomainExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json) : IExceptionHandler
 {
@@ -33,11 +33,11 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Extensions = { ["code"] = "malformed_request" },
             },
             // Faults of a part, not of the request: say so and ask for a retry rather than a bare 500.
-            Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or Orleans.Runtime.SiloUnavailableException => new ProblemDetails
+            _ when TransientFaults.IsTransient(exception) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry.",
-                Detail = "A part of the system (database or cluster) did not answer. Retry; a scan retried with the same scanId gets its first verdict.",
+                Detail = "A part of the system (database or cluster) did not answer in time. Retry; a scan retried with the same scanId gets its first verdict.",
                 Extensions = { ["code"] = "unavailable" },
             },
             _ => null,
