@@ -59,7 +59,8 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
     }
 
     // A scan's own deadline cancelled it: a fault of the cluster, answered like one. A client that
-    // hung up cancels the same way, but nobody is left to answer (the middleware logs it, 499).
+    // hung up cancels the same way, but nobody is left to answer (ASP.NET Core's exception
+    // middleware does not even ask the handlers then; this check holds without it too).
     private static bool IsScanDeadline(Exception exception, HttpContext http) =>
         exception is OperationCanceledException
         && !http.RequestAborted.IsCancellationRequested
