@@ -18,6 +18,8 @@ public sealed partial class ScanRequest
     /// <summary>
     /// A client-chosen id, unique per event: sending the same scan again returns the first answer and
     /// changes nothing; the id with another nfcId, gateId or direction answers 409 scan_id_reused.
+    /// Send one with every scan: with it the API retries a scan that meets a fault of the cluster or
+    /// the database until the scan's deadline (2.5 s), and a 503 can be resent with it safely.
     /// </summary>
     public Guid? ScanId { get; init; }
 

@@ -1,5 +1,6 @@
 using EventSeries.Api.Auth;
 using EventSeries.Api.Contracts;
+using EventSeries.Api.Scans;
 using EventSeries.CheckIns;
 using EventSeries.Persistence.Queries;
 
@@ -38,18 +39,25 @@ public static class CheckInEndpoints
         return app;
     }
 
-    public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains)
+    /// <summary>One grain call, within the scan deadline; retried with the same scanId on a transient fault (<see cref="ScanRetry"/>).</summary>
+    public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains, ScanRetry retry)
     {
         var scan = request.ToCommand(http.Caller(), eventId, null);
-        return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+        var access = grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId));
+        return TypedResults.Ok(await retry.RunAsync(http, scan.ScanId, () => access.ScanAsync(scan)));
     }
 
-    public static async Task<Ok<ScanVerdict>> VerifyAsync(Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, CheckinQueries queries)
+    /// <summary>As <see cref="ScanAsync"/>; the series' event is looked up inside each attempt, so the deadline covers it too.</summary>
+    public static async Task<Ok<ScanVerdict>> VerifyAsync(
+        Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, CheckinQueries queries, ScanRetry retry)
     {
         var caller = http.Caller();
-        var eventId = await queries.FindSeriesEventAsync(caller, seriesId, mustExist: false);
-        var scan = request.ToCommand(caller, eventId, seriesId);
-        return TypedResults.Ok(await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan));
+        return TypedResults.Ok(await retry.RunAsync(http, request.ScanId, async () =>
+        {
+            var eventId = await queries.FindSeriesEventAsync(caller, seriesId, mustExist: false);
+            var scan = request.ToCommand(caller, eventId, seriesId);
+            return await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan);
+        }));
     }
 
     public static async Task<Ok<ScanVerdict>> AnnulAsync(Guid seriesId, Guid checkinId, HttpContext http, IGrainFactory grains, CheckinQueries queries)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using EventSeries.Api.Scans;
 using EventSeries.Persistence.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -11,8 +12,9 @@ namespace EventSeries.Api.Errors;
 
 /// <summary>
 /// The one place a refusal becomes HTTP: domain exceptions and malformed requests turn into RFC 7807
-/// problem details with a stable <c>code</c>; a database or cluster fault becomes a 503 with
-/// Retry-After; anything else stays a 500 whose details are hidden outside Development.
+/// problem details with a stable <c>code</c>; a database or cluster fault (<see cref="TransientFaults"/>)
+/// or a scan's passed deadline becomes a 503 with Retry-After; anything else stays a 500 whose
+/// details are hidden outside Development.
 /// </summary>
 public sealed partial class DomainExceptionHandler(IProblemDetailsService problems, IOptions<HttpJsonOptions> json) : IExceptionHandler
 {
@@ -33,11 +35,11 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Extensions = { ["code"] = "malformed_request" },
             },
             // Faults of a part, not of the request: say so and ask for a retry rather than a bare 500.
-            Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or Orleans.Runtime.SiloUnavailableException => new ProblemDetails
+            _ when TransientFaults.IsTransient(exception) || IsScanDeadline(exception, httpContext) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry.",
-                Detail = "A part of the system (database or cluster) did not answer. Retry; a scan retried with the same scanId gets its first verdict.",
+                Detail = "A part of the system (database or cluster) did not answer in time. Retry; a scan retried with the same scanId gets its first verdict.",
                 Extensions = { ["code"] = "unavailable" },
             },
             _ => null,
@@ -55,6 +57,14 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    // A scan's own deadline cancelled it: a fault of the cluster, answered like one. A client that
+    // hung up cancels the same way, but nobody is left to answer (ASP.NET Core's exception
+    // middleware does not even ask the handlers then; this check holds without it too).
+    private static bool IsScanDeadline(Exception exception, HttpContext http) =>
+        exception is OperationCanceledException
+        && !http.RequestAborted.IsCancellationRequested
+        && http.Features.Get<ScanDeadline>() is { HasExpired: true };
 
     private static ProblemDetails FromDomain(DomainException e)
     {

@@ -4,6 +4,7 @@ using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
 using EventSeries.Api.Health;
+using EventSeries.Api.Scans;
 using EventSeries.Persistence;
 using EventSeries.Persistence.Notifications;
 using Microsoft.AspNetCore.Authentication;
@@ -45,6 +46,7 @@ public static class ApiHostingExtensions
         services.AddAuthorization(AuthPolicies.Configure);
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
+        services.AddEventSeriesScans();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

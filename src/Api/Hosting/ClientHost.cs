@@ -20,6 +20,7 @@ public static class ClientHost
         {
             // Before the cluster client: it reads the membership table.
             builder.Services.AddHostedService<MigratedDatabaseCheck>();
+            builder.Services.AddEventSeriesClientTimeouts();
             builder.UseOrleansClient(client => client.UseAdoNetClustering(o => o.Configure<IOptions<DatabaseOptions>>((clustering, database) =>
             {
                 clustering.Invariant = DatabaseOptions.Invariant;

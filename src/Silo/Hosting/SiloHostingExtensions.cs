@@ -37,6 +37,7 @@ public static class SiloHostingExtensions
             clustering.Invariant = DatabaseOptions.Invariant;
             clustering.ConnectionString = database.Value.ConnectionString;
         }));
+        silo.AddEventSeriesFailureDetection();
         return silo.AddEventSeriesStorage();
     }
 

@@ -55,6 +55,11 @@ public sealed class HostStartTests(PostgresServer postgres)
     [InlineData("silo", "Orleans:AdvertisedIP", "not-an-address")]
     [InlineData("api", "Orleans:ClusterId", "")]
     [InlineData("api", "EventSeries:ForwardedHeaders:KnownProxies:0", "proxy.example")]
+    [InlineData("api", "EventSeries:Scans:Deadline", "00:00:00")]
+    [InlineData("silo", "EventSeries:Scans:MaxRetryDelay", "00:00:00.001")]
+    [InlineData("api", "Orleans:Messaging:ResponseTimeout", "00:00:00")]
+    [InlineData("silo", "Orleans:Messaging:SystemResponseTimeout", "-00:00:01")]
+    [InlineData("silo", "Orleans:Membership:MaxProbeTimeout", "00:00:00.5")]
     public async Task ABadOptionValue_IsRefusedAtStart_NamingItsKey(string host, string key, string value)
     {
         var (exit, error) = await RunAsync(host, new() { ["ConnectionStrings:EventSeries"] = Unreachable, [key] = value });

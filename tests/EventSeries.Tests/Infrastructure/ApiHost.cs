@@ -71,6 +71,7 @@ public sealed class ApiHost : IAsyncDisposable
         _app = SiloHost.Build([], overrides, services =>
         {
             services.AddSingleton(new DomainTime(Clock));
+            services.AddSingleton<Orleans.Runtime.IFatalErrorHandler, StopSiloOnFatalError>();
             _services?.Invoke(services);
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
