@@ -35,7 +35,11 @@ public sealed class ChaosOptions
     /// <summary>Sends of one scan at most (the first and the resends with the same scanId).</summary>
     public int Attempts { get; private set; } = 4;
 
-    public TimeSpan AttemptTimeout { get; private set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long one send waits: 6 s, just above nginx's two tries of 3 s (each longer than the
+    /// API's 2.5 s scan deadline), so the driver hears nginx's answer rather than cutting it off.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; private set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>The longest gap without a 200 that still passes.</summary>
     public TimeSpan MaxGap { get; private set; } = TimeSpan.FromSeconds(3);
@@ -63,7 +67,7 @@ public sealed class ChaosOptions
         """
         usage: EventSeries.Bench.ChaosDriver --target URL[,URL...] --event ID --gate ID --series ID --token T --database CS
                  [--wristbands 3000] [--capacity 500] [--policy reentry|single] [--rate 300] [--duration 120s]
-                 [--settle 40s] [--attempts 4] [--attempt-timeout 5s] [--max-gap 3s] [--max-in-flight 1000] [--warmup 8]
+                 [--settle 40s] [--attempts 4] [--attempt-timeout 6s] [--max-gap 3s] [--max-in-flight 1000] [--warmup 8]
                  [--cluster deploy/cluster.sh] [--db-script bench/chaos/postgres.sh] [--out DIR] [--seed N]
                  faults (times from the start of the load, repeatable):
                  --kill silo2@10s  --freeze silo3@20s:20s  --restart silo2@40s  --rolling-restart @10s

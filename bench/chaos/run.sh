@@ -13,7 +13,7 @@
 # Options: --silos 3 --apis 0 --rate 300 --duration 120 --wristbands 3000 --capacity 500
 #   --policy reentry|single --settle 40 --max-gap 3 --direct (scans straight to every process,
 #   round-robin, instead of through nginx) --silo-args "..." --api-args "..." (passed to every
-#   process, e.g. membership timeouts) --attempts 4 --attempt-timeout 5s --seed N.
+#   process, e.g. membership timeouts) --attempts 4 --attempt-timeout 6s --seed N.
 # Every process it started is stopped on exit, whatever happened; logs stay in bench/chaos/.data.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
