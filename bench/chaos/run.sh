@@ -132,5 +132,9 @@ DRIVER_PID=$!
 status=0
 wait "$DRIVER_PID" || status=$?
 DRIVER_PID=
+# Which processes are still up: a silo voted dead while frozen ends itself when it thaws (Orleans
+# never lets a dead silo back in), and nothing here restarts it as a supervisor would.
+say "processes at the end"
+cluster status || true
 say "done (driver exit $status)"
 exit "$status"
