@@ -35,7 +35,7 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
                 Extensions = { ["code"] = "malformed_request" },
             },
             // Faults of a part, not of the request: say so and ask for a retry rather than a bare 500.
-            _ when TransientFaults.IsTransient(exception) || IsScanDeadline(exception, httpContext) => new ProblemDetails
+            _ when (TransientFaults.IsTransient(exception) && !(exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)) || IsScanDeadline(exception, httpContext) => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry.",

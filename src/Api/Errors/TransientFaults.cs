@@ -19,7 +19,12 @@ namespace EventSeries.Api.Errors;
 /// <item><see cref="TimeoutException"/>: no response within the response timeout (a frozen silo);</item>
 /// <item>a transient database fault (<see cref="DatabaseFaults"/>) and the domain's own
 /// <see cref="DomainErrorKind.Unavailable"/>, which the silos turn database faults into;</item>
-/// <item>an <see cref="OrleansException"/> that wraps any of these.</item>
+/// <item>an <see cref="OrleansException"/> that wraps any of these, or wraps nothing: the runtime's
+/// own refusal (seen in the fault harness: "Trying to register … on invalid silo … Known status:
+/// Dead", from a silo that thawed after it was voted dead);</item>
+/// <item>an <see cref="OperationCanceledException"/> whose token was never cancelled: nobody asked
+/// for it, so the runtime gave the call up (seen: "Message expired before placement could
+/// complete"). A client hanging up or a scan's deadline cancels through a token, and is told apart.</item>
 /// </list>
 /// </summary>
 public static class TransientFaults
@@ -30,6 +35,8 @@ public static class TransientFaults
         OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
         _ when DatabaseFaults.IsTransient(exception) => true,
         OrleansException { InnerException: { } inner } => IsTransient(inner),
+        OrleansException => true,
+        OperationCanceledException { CancellationToken.IsCancellationRequested: false } => true,
         _ => false,
     };
 }

@@ -73,7 +73,10 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
     [Fact]
     public async Task APlaceReservedForAScanThatWasNeverLogged_ComesBack_AndARowWrittenLateIsCountedAgain()
     {
-        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?> { ["Capacity:CheckPeriod"] = "00:00:00.100" });
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["Capacity:CheckPeriod"] = "00:00:00.100", ["Capacity:ReservationTimeout"] = "00:00:00.500",
+        });
         var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
         using var client = host.Client(tenant.Token);
         var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow(), general: 3, vip: 0, capacity: 1);
@@ -84,7 +87,7 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         Assert.True(await shard.ReserveAsync(lost), "the one place, reserved by a scan whose silo then died");
         Assert.Equal(ScanReasons.CapacityReached, (await g.ScanAsync(g.Wristbands[0].NfcId)).Reason);
 
-        host.Clock.Advance(TimeSpan.FromSeconds(31));
+        // Reservations age on the real clock (a moved domain clock must not abandon writes in flight).
         Assert.Equal(0, (await Eventually.ValueAsync(shard.GetCountsAsync, c => c.Inside == 0)).Inside);
         Assert.True((await g.ScanAsync(g.Wristbands[0].NfcId)).Allowed);
         Assert.True((await g.ScanAsync(g.Wristbands[0].NfcId, direction: "out")).Allowed);
@@ -97,7 +100,6 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
             FROM events e WHERE e.id = @event
             """,
             ("id", lost), ("series", g.Series.Id), ("wristband", late.Id), ("nfc", late.NfcId), ("gate", g.Main.Id), ("shard", (short)CapacityShards.Of(late.Id)), ("event", g.Event.Id));
-        host.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, (await Eventually.ValueAsync(shard.GetCountsAsync, c => c.Inside == 1)).Inside);
         Assert.Equal(ScanReasons.CapacityReached, (await g.ScanAsync(g.Wristbands[1].NfcId)).Reason);
     }

@@ -139,9 +139,11 @@ public sealed class ScanRetryTests
     [Fact]
     public async Task ACancellationOutsideAScan_IsNot503()
     {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
         var http = NewContext(CancellationToken.None);
 
-        Assert.False(await Handler(http).TryHandleAsync(http, new OperationCanceledException(), CancellationToken.None));
+        Assert.False(await Handler(http).TryHandleAsync(http, new OperationCanceledException(cancelled.Token), CancellationToken.None));
     }
 
     private (ScanRetry Retry, ScanDeadline Deadline) Start() => StartUntil(TestContext.Current.CancellationToken);

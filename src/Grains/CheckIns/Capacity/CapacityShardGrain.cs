@@ -23,10 +23,16 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
 [GrainType("capacity-shard")]
-public sealed partial class CapacityShardGrain(CapacityStore store, DomainTime time, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
+public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
     : Grain, ICapacityShardGrain
 {
     private readonly CapacityOptions _options = options.Value;
+
+    /// <summary>
+    /// Reservations age on the real clock, not the domain's: a domain clock moved forward (tests,
+    /// an operator's correction) must not make a write still in flight look abandoned.
+    /// </summary>
+    private readonly TimeProvider _clock = TimeProvider.System;
 
     /// <summary>Entries counted in <see cref="_inside"/> whose row the shard has not yet seen, by row id: when reserved.</summary>
     private readonly Dictionary<Guid, DateTimeOffset> _reserved = [];
@@ -88,7 +94,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, DomainTime t
         }
 
         _inside++;
-        _reserved[entryId] = time.Now();
+        _reserved[entryId] = _clock.GetUtcNow();
         return true;
     }
 
@@ -194,7 +200,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, DomainTime t
     /// </summary>
     private async Task CheckReservationsAsync(CancellationToken cancellationToken)
     {
-        var now = time.Now();
+        var now = _clock.GetUtcNow();
         foreach (var (id, _) in _takenBack.Where(t => now - t.Value > _options.LateRowWatch).ToList())
         {
             _takenBack.Remove(id);
