@@ -26,7 +26,7 @@ public static class CapacityEndpoints
         var ledger = await grains.GetGrain<ISeriesCapacityGrain>(seriesId).TakeStockAsync();
         return TypedResults.Ok(new CapacityView(
             ledger.Capacity, ledger.Pool,
-            [.. ledger.Leases.Select((lease, i) => new ShardView(i, lease, ledger.Shards[i]?.Budget, ledger.Shards[i]?.Inside, ledger.Shards[i]?.Reserved))],
+            [.. ledger.Leases.Select((lease, i) => new ShardView(i, lease, ledger.Shards[i]?.Budget, ledger.Shards[i]?.Inside, ledger.Shards[i]?.Reserved, ledger.Shards[i]?.HeldBack))],
             insideLogged));
     }
 }
@@ -44,4 +44,5 @@ public sealed record CapacityView(int? Capacity, int Pool, IReadOnlyList<ShardVi
 /// <param name="Budget">The places the shard holds itself (never more than its lease).</param>
 /// <param name="Inside">Its wristbands inside, reservations not yet logged included.</param>
 /// <param name="Reserved">Reservations whose row the shard has not yet seen in the log.</param>
-public sealed record ShardView(int Shard, int Lease, int? Budget, int? Inside, int? Reserved);
+/// <param name="HeldBack">Places held as possibly taken after the shard's last activation ended unsettled (its silo died with writes in flight).</param>
+public sealed record ShardView(int Shard, int Lease, int? Budget, int? Inside, int? Reserved, int? HeldBack);

@@ -16,9 +16,14 @@ public interface ISeriesCapacityGrain : IGrainWithGuidKey
     [Alias("borrow"), ResponseTimeout("00:00:02")]
     Task<CapacityLease> BorrowAsync(int shard, int want);
 
-    /// <summary>A shard gives places back (freed while the series was full), so a full shard can borrow them at once.</summary>
+    /// <summary>
+    /// A shard gives places back (freed while the series was full), so a full shard can borrow them
+    /// at once. Taken only when <paramref name="heldVersion"/> is the last lease issued to that shard:
+    /// otherwise a newer lease is on its way to it, and lowering the count under that lease would let
+    /// the lease, arriving late, raise the shard over places lent elsewhere. The answer is its new lease.
+    /// </summary>
     [Alias("return"), ResponseTimeout("00:00:02")]
-    Task<CapacityLease> ReturnAsync(int shard, int count);
+    Task<CapacityLease> ReturnAsync(int shard, int count, long heldVersion);
 
     /// <summary>Where the places are now; brings every answering shard's lease up to date on the way.</summary>
     [Alias("take-stock")]

@@ -26,12 +26,27 @@ public sealed class CapacityOptions : IValidatableObject
     /// <summary>How long a borrowing coordinator waits for each shard asked to give places up. Default 0.5 seconds.</summary>
     public TimeSpan SurrenderWait { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a shard whose count moved (or whose series is full) counts the log again, so an exit
+    /// logged by a silo that died before telling the shard frees its place. Default 10 seconds.
+    /// </summary>
+    public TimeSpan RecountPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// After a borrow found no place because some shard did not answer in time (its silo frozen or
+    /// dead), the coordinator lends only from its pool for this long instead of asking the shards
+    /// again: at a full series every refused entry would otherwise wait <see cref="SurrenderWait"/>
+    /// for that shard, one after the other. Default 0.5 seconds.
+    /// </summary>
+    public TimeSpan EmptyBorrowBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
                  {
                      (nameof(ReservationTimeout), ReservationTimeout), (nameof(CheckPeriod), CheckPeriod),
                      (nameof(LateRowWatch), LateRowWatch), (nameof(SurrenderWait), SurrenderWait),
+                     (nameof(RecountPeriod), RecountPeriod), (nameof(EmptyBorrowBackoff), EmptyBorrowBackoff),
                  })
         {
             if (value <= TimeSpan.Zero)

@@ -19,11 +19,18 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// more than the coordinator counts as its. And an entry's place is a reservation until its row is
 /// in the log: a reservation whose row is not there after <see cref="CapacityOptions.ReservationTimeout"/>
 /// (its silo died or froze before writing) is taken back, and counted again should the row still appear.</para>
+/// <para>A shard counts the log when it activates and again every <see cref="CapacityOptions.RecountPeriod"/>
+/// while its count moves, so an exit logged by a silo that died before telling it still frees its
+/// place. A count cannot see rows still being written for reservations of an activation that ended
+/// by a fault, so after such an end (<see cref="CapacityShardState.Settled"/> false) the shard holds
+/// its first lease's unused places as possibly taken until reservations have timed out, then counts again.</para>
 /// <para>The shard never calls the coordinator while activating: the coordinator may be the one
 /// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
 [GrainType("capacity-shard")]
-public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
+public sealed partial class CapacityShardGrain(
+    [PersistentState("capacity-shard", StorageNames.Main)] IPersistentState<CapacityShardState> state,
+    CapacityStore store, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
     : Grain, ICapacityShardGrain
 {
     private readonly CapacityOptions _options = options.Value;
@@ -57,22 +64,53 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
     private readonly HashSet<Guid> _released = [];
     private readonly Queue<Guid> _releasedInOrder = new();
 
+    /// <summary>The previous activation ended by a fault: the first lease's unused places are held back when it comes.</summary>
+    private bool _holdOnFirstLease;
+
+    /// <summary>Places held as possibly taken by rows of the previous activation still being written, until <see cref="_holdUntil"/>.</summary>
+    private int _heldBack;
+    private DateTimeOffset _holdUntil;
+
+    /// <summary>Whether the count moved since the log was last counted, and when that was.</summary>
+    private bool _moved;
+    private DateTimeOffset _countedAt;
+
     private int Budget => _lease?.Budget ?? 0;
+
+    /// <summary>Places not free to lend: wristbands inside (reservations included) and places held back.</summary>
+    private int Used => _inside + _heldBack;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         _seriesId = Guid.ParseExact(key[..32], "N");
         _shard = int.Parse(key[33..], System.Globalization.CultureInfo.InvariantCulture);
-        var (inside, counted) = await store.LoadShardAsync(_seriesId, _shard);
-        _inside = Math.Max(0, inside);
-        foreach (var id in counted)
-        {
-            RememberRelease(id);
-        }
+        _holdOnFirstLease = state.RecordExists && !state.State.Settled;
+        state.State.Settled = false;
+        await state.WriteStateAsync();
+        await CountAsync();
 
         // Interleaved: the check awaits a query, and scans must not queue behind it.
         this.RegisterGrainTimer(CheckReservationsAsync, new GrainTimerCreationOptions(_options.CheckPeriod, _options.CheckPeriod) { Interleave = true });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Settled when no reservation can still turn into a row this shard has not counted.
+        try
+        {
+            var open = _reserved.Keys.ToList();
+            if (_heldBack == 0 && (open.Count == 0 || (await store.FindLoggedAsync(open)).Count == open.Count))
+            {
+                state.State.Settled = true;
+                await state.WriteStateAsync();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Unsettled is the safe side: the next activation holds its unused places back a while.
+            LogSettleFailed(logger, e, _shard, _seriesId);
+        }
     }
 
     public async Task<bool> ReserveAsync(Guid entryId)
@@ -84,16 +122,17 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
             Adopt(await Coordinator.GetLeaseAsync(_shard));
         }
 
-        if (_inside >= Budget)
+        if (Used >= Budget)
         {
             Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(1, Budget / 4)));
-            if (_inside >= Budget)
+            if (Used >= Budget)
             {
                 return false;
             }
         }
 
         _inside++;
+        _moved = true;
         _reserved[entryId] = _clock.GetUtcNow();
         return true;
     }
@@ -105,6 +144,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
         if (_reserved.Remove(entryId))
         {
             _inside = Math.Max(0, _inside - 1);
+            _moved = true;
             await FreePlaceAsync();
         }
     }
@@ -119,6 +159,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
         }
 
         _inside = Math.Max(0, _inside - 1);
+        _moved = true;
         await FreePlaceAsync();
     }
 
@@ -130,7 +171,8 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
             return Task.FromResult(0); // an older coordinator's message: it holds no authority now
         }
 
-        var spare = Math.Clamp(evenIfInUse ? lease.Budget : lease.Budget - _inside, 0, max);
+        HoldBackIfFirst(lease);
+        var spare = Math.Clamp(evenIfInUse ? lease.Budget : lease.Budget - Used, 0, max);
         _lease = lease with { Budget = lease.Budget - spare };
         _seriesFull |= spare < max;
         return Task.FromResult(spare);
@@ -142,7 +184,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
         return GetCountsAsync();
     }
 
-    public Task<ShardCounts> GetCountsAsync() => Task.FromResult(new ShardCounts(_shard, _inside, Budget, _reserved.Count));
+    public Task<ShardCounts> GetCountsAsync() => Task.FromResult(new ShardCounts(_shard, _inside, Budget, _reserved.Count, _heldBack));
 
     private bool RememberRelease(Guid checkinId)
     {
@@ -164,14 +206,57 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
     {
         if (lease.IsNewerThan(_lease))
         {
+            HoldBackIfFirst(lease);
             _lease = lease;
         }
+    }
+
+    /// <summary>
+    /// After an unsettled end, the first lease's unused places may be taken by rows the previous
+    /// activation reserved and live silos are still writing: hold them until reservations time out.
+    /// </summary>
+    private void HoldBackIfFirst(CapacityLease lease)
+    {
+        if (!_holdOnFirstLease)
+        {
+            return;
+        }
+
+        _holdOnFirstLease = false;
+        _heldBack = Math.Max(0, lease.Budget - _inside);
+        _holdUntil = _clock.GetUtcNow() + _options.ReservationTimeout;
+        LogHoldingBack(logger, _heldBack, _shard, _seriesId, _options.ReservationTimeout);
+    }
+
+    /// <summary>
+    /// Counts the log in one snapshot: inside is the sum of this shard's rows plus its reservations
+    /// whose rows are not in it. Reservations taken while the query ran are counted as open even if
+    /// their rows made the snapshot, and a release that came meanwhile for a row the snapshot missed
+    /// is lost; both only count too many, never too few, and the next count puts them right.
+    /// </summary>
+    private async Task CountAsync()
+    {
+        var count = await store.CountShardAsync(_seriesId, _shard, [.. _reserved.Keys, .. _takenBack.Keys]);
+        foreach (var id in count.CountedReleases)
+        {
+            RememberRelease(id);
+        }
+
+        foreach (var id in count.Logged)
+        {
+            _reserved.Remove(id);
+            _takenBack.Remove(id);
+        }
+
+        _inside = Math.Max(0, count.Inside) + _reserved.Count;
+        _moved = false;
+        _countedAt = _clock.GetUtcNow();
     }
 
     /// <summary>A place came free: if someone elsewhere is waiting for one, give it to the coordinator now.</summary>
     private async Task FreePlaceAsync()
     {
-        if (!_seriesFull || Budget <= _inside || _lease is not { } held)
+        if (!_seriesFull || Budget <= Used || _lease is not { } held)
         {
             return;
         }
@@ -179,7 +264,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
         _seriesFull = false;
         try
         {
-            Adopt(await Coordinator.ReturnAsync(_shard, 1));
+            Adopt(await Coordinator.ReturnAsync(_shard, 1, held.Version));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -200,6 +285,7 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
     /// </summary>
     private async Task CheckReservationsAsync(CancellationToken cancellationToken)
     {
+        await CountAgainIfDueAsync();
         var now = _clock.GetUtcNow();
         foreach (var (id, _) in _takenBack.Where(t => now - t.Value > _options.LateRowWatch).ToList())
         {
@@ -246,6 +332,36 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
     }
 
     /// <summary>
+    /// Counts the log again when a hold is over, or every <see cref="CapacityOptions.RecountPeriod"/>
+    /// while the count moved or the series is full; frees what the count found free.
+    /// </summary>
+    private async Task CountAgainIfDueAsync()
+    {
+        var now = _clock.GetUtcNow();
+        var holdOver = _heldBack > 0 && now >= _holdUntil;
+        if (!holdOver && !((_moved || _seriesFull) && now - _countedAt >= _options.RecountPeriod))
+        {
+            return;
+        }
+
+        var before = Used;
+        await CountAsync();
+        if (holdOver)
+        {
+            _heldBack = 0;
+        }
+
+        if (Used < before)
+        {
+            await FreePlaceAsync();
+        }
+        else if (_inside > Budget)
+        {
+            await CoverLateRowsAsync();
+        }
+    }
+
+    /// <summary>
     /// Rows counted again may leave this shard with more inside than places, while the places it
     /// gave back serve another shard: take unused places back, so the series as a whole admits no
     /// one until it is below capacity again.
@@ -261,6 +377,12 @@ public sealed partial class CapacityShardGrain(CapacityStore store, IOptions<Cap
             LogLateRowsUncovered(logger, e, _shard, _seriesId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} could not record that it ended settled; it will hold its unused places back for a while when it activates again.")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, int shard, Guid seriesId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} activated after an unsettled end: {HeldBack} places are held as possibly taken for {Hold}, then the log is counted again.")]
+    private static partial void LogHoldingBack(ILogger logger, int heldBack, int shard, Guid seriesId, TimeSpan hold);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} could not take places back for rows written late; it tries again when it next borrows.")]
     private static partial void LogLateRowsUncovered(ILogger logger, Exception exception, int shard, Guid seriesId);

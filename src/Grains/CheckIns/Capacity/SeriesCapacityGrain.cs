@@ -34,6 +34,15 @@ public sealed class SeriesCapacityGrain(
     private bool _full;
     private uint _sequence;
 
+    /// <summary>The version of the last lease this activation issued to each shard (0: none yet).</summary>
+    private readonly long[] _lastIssued = new long[CapacityShards.Count];
+
+    /// <summary>Until when borrows lend only from the pool, after one found nothing because a shard did not answer.</summary>
+    private DateTimeOffset _reclaimPausedUntil;
+
+    /// <summary>Pauses age on the real clock, like the shards' reservations.</summary>
+    private readonly TimeProvider _clock = TimeProvider.System;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         state.State.Epoch++;
@@ -50,11 +59,16 @@ public sealed class SeriesCapacityGrain(
     {
         await SyncCapacityAsync(shard);
         var s = state.State;
-        if (s.Pool < want && !_full)
+        if (s.Pool < want && !_full && _clock.GetUtcNow() >= _reclaimPausedUntil)
         {
             var (reclaimed, everyoneAnswered) = await ReclaimAsync(want - Math.Max(0, s.Pool), shard, evenIfInUse: false);
             s.Pool += reclaimed;
             _full = reclaimed == 0 && s.Pool <= 0 && everyoneAnswered;
+            if (reclaimed == 0 && !everyoneAnswered)
+            {
+                // Asking again would wait for the same silent shard; refusals meanwhile must be quick.
+                _reclaimPausedUntil = _clock.GetUtcNow() + _options.EmptyBorrowBackoff;
+            }
         }
 
         var granted = Math.Clamp(s.Pool, 0, want);
@@ -78,9 +92,19 @@ public sealed class SeriesCapacityGrain(
         return LeaseOf(shard);
     }
 
-    public async Task<CapacityLease> ReturnAsync(int shard, int count)
+    public async Task<CapacityLease> ReturnAsync(int shard, int count, long heldVersion)
     {
         await SyncCapacityAsync(shard);
+        if (heldVersion != _lastIssued[shard])
+        {
+            // A newer lease is on its way to the shard and would raise it back over the place taken
+            // here; it keeps the place, and this answer (newer still) brings it up to date. The
+            // series is no longer full: the next borrow asks the shards, and gets it from there.
+            _full = false;
+            _reclaimPausedUntil = default;
+            return LeaseOf(shard);
+        }
+
         var back = Math.Clamp(count, 0, Math.Max(0, state.State.Budgets[shard]));
         if (back > 0)
         {
@@ -88,6 +112,7 @@ public sealed class SeriesCapacityGrain(
             state.State.Budgets[shard] -= back;
             state.State.Pool += back;
             _full = false;
+            _reclaimPausedUntil = default;
             await SaveAsync();
         }
 
@@ -104,7 +129,12 @@ public sealed class SeriesCapacityGrain(
             [.. asks.Select(a => a.IsCompletedSuccessfully ? a.Result : null)]);
     }
 
-    private CapacityLease LeaseOf(int shard) => new(((long)state.State.Epoch << 32) | ++_sequence, state.State.Budgets[shard]);
+    private CapacityLease LeaseOf(int shard)
+    {
+        var lease = new CapacityLease(((long)state.State.Epoch << 32) | ++_sequence, state.State.Budgets[shard]);
+        _lastIssued[shard] = lease.Version;
+        return lease;
+    }
 
     private ICapacityShardGrain ShardOf(int shard) => GrainFactory.Reference<ICapacityShardGrain>(CapacityShards.Key(this.GetPrimaryKey(), shard));
 
