@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 56100, folder
+# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 26100, folder
 # bench/chaos/.data, removed at the start), seeds one event with WRISTBANDS wristbands in one
 # active series of capacity CAPACITY behind one mixed gate (bench/chaos/seed.sql), starts a
 # cluster with deploy/cluster.sh (3 silos and nginx by default), drives steady scans from
@@ -50,8 +50,17 @@ while [ $# -gt 0 ]; do
 done
 case "$POLICY" in single | reentry) ;; *) echo "chaos: --policy is single or reentry" >&2; exit 2 ;; esac
 
-# Ports of their own, away from ./run.sh (5000, 11111, 30000, 55432) and bench/run.sh (55433, 5080, 5090).
-PG_PORT=${CHAOS_PG_PORT:-56100}
+# Ports of their own, away from ./run.sh (5000, 11111, 30000, 55432), bench/run.sh (55433, 5080, 5090),
+# deploy/cluster.sh's defaults (5200+, 11200+, 30200+, 8080), and below Linux's ephemeral range
+# (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999 by default; the tests' free ports come from
+# it too): there an outgoing connection can take a port just before a restarted silo binds it.
+# PostgreSQL on PG_PORT, nginx PG_PORT+1, silo N's HTTP/silo/gateway ports PG_PORT+10+N/+30+N/+40+N,
+# API process N PG_PORT+20+N.
+PG_PORT=${CHAOS_PG_PORT:-26100}
+if read -r ephemeral_low ephemeral_high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
+   && [ $((PG_PORT + 50)) -ge "$ephemeral_low" ] && [ "$PG_PORT" -le "$ephemeral_high" ]; then
+  echo "chaos: warning: ports $PG_PORT-$((PG_PORT + 50)) overlap the ephemeral range $ephemeral_low-$ephemeral_high; a restarted silo may find its port taken" >&2
+fi
 CHAOS_DATA=$ROOT/bench/chaos/.data
 TOKEN=es_chaos_token_for_local_runs_only
 EVENT=00000000-0000-0000-0000-0000000c0e01
