@@ -108,6 +108,24 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# What it and deploy/cluster.sh call, from Debian when missing (CI is a fresh machine, as root):
+# one apt-get update, then every missing package at once.
+ensure_tools() {
+  local entry missing=()
+  for entry in psql:postgresql-client curl:curl ss:iproute2 nginx:nginx runuser:util-linux setsid:util-linux; do
+    command -v "${entry%%:*}" >/dev/null || [ -x "/usr/sbin/${entry%%:*}" ] || missing+=("${entry#*:}")
+  done
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || { echo "chaos: missing Debian packages: ${missing[*]} (apt-get install them as root)" >&2; exit 1; }
+  say "installing Debian's $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ' -)"
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2
+  # shellcheck disable=SC2046
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y --no-install-recommends \
+    $(printf '%s\n' "${missing[@]}" | sort -u) >&2
+}
+
+ensure_tools
 say "building (Release)"
 scripts/ensure-postgres.sh >/dev/null
 dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
