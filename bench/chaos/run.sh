@@ -78,16 +78,51 @@ DRIVER_DLL=$ROOT/bench/ChaosDriver/bin/Release/net10.0/EventSeries.Bench.ChaosDr
 cluster() { "$ROOT/deploy/cluster.sh" "$@"; }
 say() { echo "== chaos $((SECONDS - started))s: $*"; }
 
-# Stops everything this script started, in order: the driver and its fault commands (a freeze
-# thaws its silo when ended), the cluster, PostgreSQL. Runs on every exit.
+# The pids of the processes in process group $1 (the driver's session: it and its fault commands).
+group_members() {
+  local stat rest pgrp pid
+  for stat in /proc/[0-9]*/stat; do
+    { read -r rest < "$stat"; } 2>/dev/null || continue
+    pid=${stat#/proc/}; pid=${pid%/stat}
+    rest=${rest##*) }
+    read -r _ _ pgrp _ <<<"$rest"
+    [ "$pgrp" = "$1" ] && echo "$pid"
+  done
+  return 0
+}
+
+# Ends process group $1 (SIGTERM: a freeze command thaws its silo on it; SIGKILL after 5 s).
+stop_group() {
+  [ -n "$(group_members "$1")" ] || return 0
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do [ -n "$(group_members "$1")" ] || return 0; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+}
+
+# Runs "$@" in the background and waits for it: bash runs a trap only once a foreground command
+# has ended, so a SIGTERM during a build or a cluster start would wait for it; this way it stops
+# the run at once, and cleanup ends the step.
+step() {
+  "$@" &
+  STEP_PID=$!
+  local rc=0
+  wait "$STEP_PID" || rc=$?
+  STEP_PID=
+  return "$rc"
+}
+
+# Stops everything this script started, in order: a step under way, the driver and its fault
+# commands (a freeze thaws its silo when ended), the cluster, PostgreSQL. Runs on every exit.
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "${DRIVER_PID:-}" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$DRIVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
+  if [ -n "${STEP_PID:-}" ] && kill -0 "$STEP_PID" 2>/dev/null; then
+    kill -TERM "$STEP_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$STEP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$STEP_PID" 2>/dev/null || true
   fi
+  [ -z "${DRIVER_GROUP:-}" ] || stop_group "$DRIVER_GROUP"
+  rm -f "$DRIVER_GROUP_FILE"
   if [ -d "$DATA" ]; then
     cluster stop >/dev/null 2>&1 || true
     # Once more: a restart the driver had under way may have started a silo meanwhile.
@@ -99,7 +134,22 @@ cleanup() {
   exit "$status"
 }
 
-# What a previous run left (it was killed before it could clean up), then a fresh folder.
+# What a previous run left (it was killed before it could clean up: kill -9, a lost terminal), then
+# a fresh folder. First its driver, which would otherwise go on scanning this run's cluster and
+# injecting its faults into it: its process group, if a member of it is still our driver or cluster.sh.
+DRIVER_GROUP_FILE=$CHAOS_DATA/driver.pgid
+if [ -f "$DRIVER_GROUP_FILE" ]; then
+  stale=$(cat "$DRIVER_GROUP_FILE")
+  if [[ "$stale" =~ ^[0-9]+$ ]]; then
+    for pid in $(group_members "$stale"); do
+      if grep -qaF -e "$DRIVER_DLL" -e "$ROOT/deploy/cluster.sh" "/proc/$pid/cmdline" 2>/dev/null; then
+        say "stopping the driver a previous run left (process group $stale)"
+        stop_group "$stale"
+        break
+      fi
+    done
+  fi
+fi
 if [ -d "$DATA" ]; then cluster stop >/dev/null 2>&1 || true; fi
 if [ -f "$PG_DIR/postmaster.pid" ]; then "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true; fi
 rm -rf "$CHAOS_DATA"
@@ -128,19 +178,20 @@ ensure_tools() {
 ensure_tools
 say "building (Release)"
 scripts/ensure-postgres.sh >/dev/null
-dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
-[ "$APIS" -eq 0 ] || dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/ChaosDriver -c Release -nologo -v quiet -clp:ErrorsOnly
+# No build servers: nothing of the build outlives the run.
+step dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
+[ "$APIS" -eq 0 ] || step dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
+step dotnet build bench/ChaosDriver -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
 
 say "fresh PostgreSQL on port $PG_PORT; $WRISTBANDS wristbands, capacity $CAPACITY, policy $POLICY"
-bench/chaos/postgres.sh init
-bench/chaos/postgres.sh start
-dotnet "$SILO_DLL" migrate > "$CHAOS_DATA/migrate.log" 2>&1 || { cat "$CHAOS_DATA/migrate.log" >&2; exit 1; }
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_chaos -v ON_ERROR_STOP=1 -qAt \
+step bench/chaos/postgres.sh init
+step bench/chaos/postgres.sh start
+step dotnet "$SILO_DLL" migrate > "$CHAOS_DATA/migrate.log" 2>&1 || { cat "$CHAOS_DATA/migrate.log" >&2; exit 1; }
+step psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_chaos -v ON_ERROR_STOP=1 -qAt \
   -v token="$TOKEN" -v wristbands="$WRISTBANDS" -v capacity="$CAPACITY" -v policy="$POLICY" -f bench/chaos/seed.sql
 
 say "starting $SILOS silos, $APIS API processes and nginx (deploy/cluster.sh)"
-cluster start
+step "$ROOT/deploy/cluster.sh" start   # the script itself, not the function: cleanup ends what step started
 
 targets=http://127.0.0.1:$LB_PORT
 if [ "$DIRECT" = 1 ]; then
@@ -156,9 +207,11 @@ setsid dotnet "$DRIVER_DLL" --target "$targets" --event "$EVENT" --gate "$GATE" 
   --settle "$SETTLE" --max-gap "$MAX_GAP" --cluster "$ROOT/deploy/cluster.sh" \
   --db-script "$ROOT/bench/chaos/postgres.sh" --out "$CHAOS_DATA" "${passthrough[@]+"${passthrough[@]}"}" "${faults[@]+"${faults[@]}"}" &
 DRIVER_PID=$!
+# setsid made it the leader of its own group: its pid is the group's id.
+DRIVER_GROUP=$DRIVER_PID
+echo "$DRIVER_GROUP" > "$DRIVER_GROUP_FILE"
 status=0
 wait "$DRIVER_PID" || status=$?
-DRIVER_PID=
 # Which processes are still up: a silo voted dead while frozen ends itself when it thaws (Orleans
 # never lets a dead silo back in), and nothing here restarts it as a supervisor would.
 say "processes at the end"
