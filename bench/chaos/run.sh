@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 26100, folder
+# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 26100 or CHAOS_PG_PORT, folder
 # bench/chaos/.data, removed at the start), seeds one event with WRISTBANDS wristbands in one
 # active series of capacity CAPACITY behind one mixed gate (bench/chaos/seed.sql), starts a
 # cluster with deploy/cluster.sh (3 silos and nginx by default), drives steady scans from
@@ -14,7 +14,9 @@
 #   --policy reentry|single --settle 40 --max-gap 3 --direct (scans straight to every process,
 #   round-robin, instead of through nginx) --silo-args "..." --api-args "..." (passed to every
 #   process, e.g. membership timeouts) --attempts 4 --attempt-timeout 6s --seed N.
-# Every process it started is stopped on exit, whatever happened; logs stay in bench/chaos/.data.
+# Every process it started is stopped on exit, whatever happened (what a run killed with -9 left,
+# the next run stops first); logs stay in bench/chaos/.data. What it needs from Debian (PostgreSQL,
+# psql, nginx, curl, iproute2) is installed when missing, as root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -130,8 +132,30 @@ cleanup() {
     cluster stop >/dev/null 2>&1 || true
   fi
   "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true
+  # Whatever still runs from this checkout's assemblies or data folder escaped the stops above (a
+  # pid file lost in a race): said, and ended by its pid, so nothing outlives the run.
+  local left
+  left=$(leftovers)
+  if [ -n "$left" ]; then
+    say "still running after the stops, ending them: $(echo "$left" | while read -r pid; do printf '%s ' "$pid:$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"; done)"
+    for pid in $left; do kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 1 50); do [ -n "$(leftovers)" ] || break; sleep 0.1; done
+    for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
   say "stopped everything it started (logs: ${CHAOS_DATA#"$ROOT"/})"
   exit "$status"
+}
+
+# Pids of processes whose command line names this checkout's silo, API or driver assembly or the
+# harness's nginx configuration: silos, API processes, the driver, nginx.
+leftovers() {
+  local f pid
+  for f in /proc/[0-9]*/cmdline; do
+    pid=${f#/proc/}; pid=${pid%/cmdline}
+    [ "$pid" = $$ ] && continue
+    grep -qaF -e "$SILO_DLL" -e "$API_DLL" -e "$DRIVER_DLL" -e "$DATA/nginx/nginx.conf" "$f" 2>/dev/null && echo "$pid"
+  done
+  return 0
 }
 
 # What a previous run left (it was killed before it could clean up: kill -9, a lost terminal), then
