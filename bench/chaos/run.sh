@@ -150,10 +150,9 @@ cleanup() {
 # harness's nginx configuration: silos, API processes, the driver, nginx.
 leftovers() {
   local f pid
-  for f in /proc/[0-9]*/cmdline; do
+  for f in $(grep -laF -e "$SILO_DLL" -e "$API_DLL" -e "$DRIVER_DLL" -e "$DATA/nginx/nginx.conf" /proc/[0-9]*/cmdline 2>/dev/null); do
     pid=${f#/proc/}; pid=${pid%/cmdline}
-    [ "$pid" = $$ ] && continue
-    grep -qaF -e "$SILO_DLL" -e "$API_DLL" -e "$DRIVER_DLL" -e "$DATA/nginx/nginx.conf" "$f" 2>/dev/null && echo "$pid"
+    [ "$pid" = $$ ] || echo "$pid"
   done
   return 0
 }
