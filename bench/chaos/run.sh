@@ -132,18 +132,21 @@ cleanup() {
     cluster stop >/dev/null 2>&1 || true
   fi
   "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true
-  # Whatever still runs from this checkout's assemblies or data folder escaped the stops above (a
-  # pid file lost in a race): said, and ended by its pid, so nothing outlives the run.
-  local left
-  left=$(leftovers)
-  if [ -n "$left" ]; then
-    say "still running after the stops, ending them: $(echo "$left" | while read -r pid; do printf '%s ' "$pid:$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"; done)"
-    for pid in $left; do kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null || true; done
-    for _ in $(seq 1 50); do [ -n "$(leftovers)" ] || break; sleep 0.1; done
-    for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null || true; done
-  fi
+  end_leftovers
   say "stopped everything it started (logs: ${CHAOS_DATA#"$ROOT"/})"
   exit "$status"
+}
+
+# Whatever of this checkout's silos, API processes, driver or nginx still runs after the stops (a
+# pid file lost in a race) is said and ended by its pid (SIGTERM, SIGKILL after 5 s).
+end_leftovers() {
+  local left pid
+  left=$(leftovers)
+  [ -n "$left" ] || return 0
+  say "still running after the stops, ending them: $(for pid in $left; do printf '%s ' "$pid:$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"; done)"
+  for pid in $left; do kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do [ -n "$(leftovers)" ] || return 0; sleep 0.1; done
+  for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
 # Pids of processes whose command line names this checkout's silo, API or driver assembly or the
@@ -175,6 +178,7 @@ if [ -f "$DRIVER_GROUP_FILE" ]; then
 fi
 if [ -d "$DATA" ]; then cluster stop >/dev/null 2>&1 || true; fi
 if [ -f "$PG_DIR/postmaster.pid" ]; then "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true; fi
+end_leftovers
 rm -rf "$CHAOS_DATA"
 mkdir -p "$DATA"
 trap cleanup EXIT
