@@ -28,6 +28,9 @@
 #   SILO_DLL= API_DLL=               built assemblies (default: this repository's Release build, built when BUILD=1)
 #   BUILD=1                          build src/Silo and src/Api (Release) before start if no *_DLL is given
 #   READY_TIMEOUT=120 STOP_TIMEOUT=40   seconds
+#   PORT_WAIT=10                     seconds a process's ports may stay taken before it is started (a process
+#                                    stopped or killed a moment ago may still hold them); then it is not started
+# As root, what it calls and is missing (curl, iproute2's ss, nginx) is installed from Debian.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SILOS=${SILOS:-3}
@@ -47,6 +50,7 @@ NGINX_MAX_FAILS=${NGINX_MAX_FAILS:-0}
 NGINX_FAIL_TIMEOUT=${NGINX_FAIL_TIMEOUT:-10s}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 STOP_TIMEOUT=${STOP_TIMEOUT:-40}
+PORT_WAIT=${PORT_WAIT:-10}
 BUILD=${BUILD:-1}
 SILO_DLL=${SILO_DLL:-}
 API_DLL=${API_DLL:-}
@@ -83,6 +87,59 @@ state_of() { # running | frozen | down
 }
 ready() { curl -sf -m 2 -o /dev/null "http://$BIND:$1/health/ready"; }
 port_taken() { (exec 3<>"/dev/tcp/$BIND/$1") 2>/dev/null; }
+
+# Installs Debian's packages for the commands named "command:package" that are missing, with one
+# apt-get update before them (as root; otherwise says what to install).
+ensure_commands() {
+  local entry missing=()
+  for entry in "$@"; do
+    command -v "${entry%%:*}" >/dev/null || [ -x "/usr/sbin/${entry%%:*}" ] || missing+=("${entry#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]}, as root)"
+  say "installing Debian's ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y --no-install-recommends "${missing[@]}" >&2
+}
+ensure_tools() {
+  local wanted=(curl:curl ss:iproute2 setsid:util-linux)
+  [ "$LB" = nginx ] && wanted+=(nginx:nginx)
+  ensure_commands "${wanted[@]}"
+}
+
+# The ports among "$@" that something listens on, or that an open connection holds as its own
+# (e.g. an outgoing one given it as its ephemeral port); a socket in TIME-WAIT does not count.
+ports_in_use() {
+  local port
+  for port in "$@"; do
+    ss -Htan state listening state established state syn-sent "( sport = :$port )" 2>/dev/null | grep -q . && echo "$port"
+  done
+  return 0
+}
+
+# Waits up to PORT_WAIT seconds until none of NAME's ports is in use (a process stopped or
+# killed a moment ago may still hold one for a moment); fails, naming the holders, if they never free up.
+wait_ports_free() {
+  local name=$1; shift
+  local taken tries=$((PORT_WAIT * 5)) said=0 port holders=""
+  while :; do
+    taken=$(ports_in_use "$@")
+    if [ -z "$taken" ]; then
+      [ "$said" = 0 ] || say "$name: ports free"
+      return 0
+    fi
+    if [ "$tries" -le 0 ]; then
+      for port in $taken; do
+        holders+="; $port by $(ss -Htanp state listening state established state syn-sent "( sport = :$port )" 2>/dev/null \
+          | grep -oE '"[^"]+",pid=[0-9]+' | sort -u | sed -E 's/"([^"]+)",pid=/\1 pid /' | paste -sd, - || true)"
+      done
+      die "$name: not started: port(s) $(echo $taken) still in use after ${PORT_WAIT}s (${holders#; })"
+    fi
+    [ "$said" = 1 ] || say "$name: waiting up to ${PORT_WAIT}s for port(s) $(echo $taken) to be free"
+    said=1 tries=$((tries - 1))
+    sleep 0.2
+  done
+}
 
 # Starts "$@" as a background process NAME in its own session (Ctrl-C in this terminal does not
 # reach it), its output appended to DATA/NAME.log, its pid in DATA/NAME.pid.
@@ -169,7 +226,7 @@ proxy_args() { [ "$LB" = nginx ] && echo "--EventSeries:ForwardedHeaders:KnownPr
 start_silo() {
   local i=$1 http
   http=$(silo_http "$i")
-  port_taken "$http" && die "silo$i: port $http is in use by something else"
+  wait_ports_free "silo$i" "$http" $((SILO_PORT_BASE + i)) $((GATEWAY_PORT_BASE + i))
   # shellcheck disable=SC2046
   launch "silo$i" dotnet "$SILO_DLL" --urls "http://$BIND:$http" \
     --Orleans:AdvertisedIP "$BIND" --Orleans:SiloPort $((SILO_PORT_BASE + i)) --Orleans:GatewayPort $((GATEWAY_PORT_BASE + i)) \
@@ -179,17 +236,9 @@ start_silo() {
 start_api() {
   local i=$1 http
   http=$(api_http "$i")
-  port_taken "$http" && die "api$i: port $http is in use by something else"
+  wait_ports_free "api$i" "$http"
   # shellcheck disable=SC2046
   launch "api$i" dotnet "$API_DLL" --urls "http://$BIND:$http" $(proxy_args) "${API_EXTRA[@]+"${API_EXTRA[@]}"}"
-}
-
-ensure_nginx() {
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] && return 0
-  [ "$(id -u)" = 0 ] || die "nginx is not installed (apt-get install nginx, as root), or run with LB=none"
-  say "installing Debian's nginx package"
-  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y --no-install-recommends nginx >&2
 }
 
 # nginx's configuration: one upstream of every HTTP process. Scans carry a scanId that makes a
@@ -266,7 +315,6 @@ EOF
 }
 
 start_nginx() {
-  ensure_nginx
   write_nginx_conf
   local bin
   bin=$(command -v nginx || echo /usr/sbin/nginx)
@@ -276,7 +324,7 @@ start_nginx() {
     say "nginx reloaded"
     return
   fi
-  port_taken "$LB_PORT" && die "nginx: port $LB_PORT is in use by something else"
+  wait_ports_free nginx "$LB_PORT"
   launch nginx "$bin" -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" -e "$DATA/nginx/error.log"
   for _ in $(seq 1 50); do port_taken "$LB_PORT" && { say "nginx on http://$BIND:$LB_PORT"; return; }; sleep 0.1; done
   die "nginx is not listening on $LB_PORT (see $DATA/nginx.log, $DATA/nginx/error.log)"
@@ -285,6 +333,7 @@ start_nginx() {
 cmd_start() {
   [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries (every process uses it; all of them form one cluster)"
   mkdir -p "$DATA"
+  ensure_tools
   resolve_binaries
   # Once, before any silo: silos migrate on start too, but not all at once.
   say "migrating the database"
@@ -343,6 +392,7 @@ cmd_restart_silo() {
   silo_number "${1:-}"
   local i=$1 t0=$SECONDS
   [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries"
+  ensure_tools
   resolve_binaries
   if alive "silo$i"; then
     say "silo$i: stopping (SIGTERM)"

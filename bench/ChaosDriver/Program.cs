@@ -44,33 +44,42 @@ public static class Program
 
         Console.WriteLine($"chaos: {options.Rate:0} scans/s for {options.Duration.TotalSeconds:0}s to {string.Join(", ", options.Targets)}; "
                           + $"faults: {(options.Faults.Count == 0 ? "none" : string.Join("; ", options.Faults.Select(f => $"{f} at {f.At.TotalSeconds:0.#}s")))}");
-        var driver = new ScanDriver(options, http, clock);
-        if (options.WarmUp > 0)
-        {
-            var warming = Stopwatch.StartNew();
-            await driver.WarmUpAsync(options.WarmUp, stop.Token);
-            Console.WriteLine($"chaos: warm-up: one exit scan of each of {options.Wristbands} wristbands, {options.WarmUp} at a time, took {warming.Elapsed.TotalSeconds:0.0}s");
-        }
+        var driver = new ScanDriver(options, http, clock, stop.Token);
 
-        clock.StartLoad();
-        var faultsDone = faults.RunAllAsync(stop.Token);
-        var load = driver.RunAsync(stop.Token);
-        var progress = ProgressAsync(driver, clock, options, load);
-        await load;
-        await progress;
-        IReadOnlyList<FaultRun> runs;
+        // Stopped (SIGTERM, SIGINT): no settling and no table, the run is over. A fault command
+        // ended by the stop returns like any other, so the token decides, not an exception.
         try
         {
-            runs = await faultsDone;
+            if (options.WarmUp > 0)
+            {
+                var warming = Stopwatch.StartNew();
+                await driver.WarmUpAsync(options.WarmUp, stop.Token);
+                stop.Token.ThrowIfCancellationRequested();
+                Console.WriteLine($"chaos: warm-up: one exit scan of each of {options.Wristbands} wristbands, {options.WarmUp} at a time, took {warming.Elapsed.TotalSeconds:0.0}s");
+            }
+
+            clock.StartLoad();
+            var faultsDone = faults.RunAllAsync(stop.Token);
+            var load = driver.RunAsync(stop.Token);
+            var progress = ProgressAsync(driver, clock, options, load);
+            await load;
+            await progress;
+            var runs = await faultsDone;
+            stop.Token.ThrowIfCancellationRequested();
+            Console.WriteLine($"{clock.Now,6:0.0}s  load over: {driver.Scans.Count} scans; settling (at most {options.Settle.TotalSeconds:0}s) before the ledger check");
+            var (capacity, readings) = await SettleAsync(http, options, stop.Token);
+            return await CheckAsync(options, driver, runs, capacity, readings);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("chaos: stopped");
             return 1;
         }
+    }
 
-        Console.WriteLine($"{clock.Now,6:0.0}s  load over: {driver.Scans.Count} scans; settling (at most {options.Settle.TotalSeconds:0}s) before the ledger check");
-        var (capacity, readings) = await SettleAsync(http, options, stop.Token);
+    /// <summary>Reads the log, checks it against every answer, prints the table and writes report.txt and scans.csv.</summary>
+    private static async Task<int> CheckAsync(ChaosOptions options, ScanDriver driver, IReadOnlyList<FaultRun> runs, CapacityReading? capacity, int readings)
+    {
         var rows = await Ledger.ReadAsync(options.Database, options.EventId);
         var findings = Ledger.Check(rows, driver.Scans, options.SeriesId, options.Policy == "single");
         var report = new Report(options, driver.Scans, driver.NotSent, runs);

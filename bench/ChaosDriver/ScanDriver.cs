@@ -11,8 +11,9 @@ namespace EventSeries.Bench.Chaos;
 /// a slow answer does not slow the next scan down). Each scan has a fresh scanId; a send that gets
 /// no answer, a 502, 503 or 504 is resent with the same scanId after a short pause, as a handheld
 /// does, up to <see cref="ChaosOptions.Attempts"/> sends, each to the next target. Every send is kept.
+/// When <paramref name="stop"/> is cancelled (the run was stopped) sends in flight are given up at once.
 /// </summary>
-public sealed class ScanDriver(ChaosOptions options, HttpClient http, LoadClock clock)
+public sealed class ScanDriver(ChaosOptions options, HttpClient http, LoadClock clock, CancellationToken stop)
 {
     private static readonly TimeSpan[] Pauses = [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
 
@@ -126,13 +127,16 @@ public sealed class ScanDriver(ChaosOptions options, HttpClient http, LoadClock 
                     scan.Attempts.Add(attempt);
                 }
 
-                if (attempt.Status is not (0 or 502 or 503 or 504) || n == options.Attempts)
+                if (attempt.Status is not (0 or 502 or 503 or 504) || n == options.Attempts || stop.IsCancellationRequested)
                 {
                     break;
                 }
 
-                await Task.Delay(Pauses[Math.Min(n - 1, Pauses.Length - 1)]);
+                await Task.Delay(Pauses[Math.Min(n - 1, Pauses.Length - 1)], stop);
             }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
         finally
         {
@@ -148,7 +152,8 @@ public sealed class ScanDriver(ChaosOptions options, HttpClient http, LoadClock 
     {
         var baseUri = options.Targets[(int)((uint)Interlocked.Increment(ref _target) % options.Targets.Count)];
         var started = clock.Now;
-        using var timeout = new CancellationTokenSource(options.AttemptTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(options.AttemptTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, $"api/events/{options.EventId}/scans"))
         {
             Content = JsonContent.Create(new { nfcId = scan.NfcId, gateId = options.GateId, direction = scan.Direction, scanId = scan.ScanId }),

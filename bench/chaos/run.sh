@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 56100, folder
+# Fault-injection harness (issue 15). Starts a fresh private PostgreSQL (port 26100 or CHAOS_PG_PORT, folder
 # bench/chaos/.data, removed at the start), seeds one event with WRISTBANDS wristbands in one
 # active series of capacity CAPACITY behind one mixed gate (bench/chaos/seed.sql), starts a
 # cluster with deploy/cluster.sh (3 silos and nginx by default), drives steady scans from
@@ -14,7 +14,9 @@
 #   --policy reentry|single --settle 40 --max-gap 3 --direct (scans straight to every process,
 #   round-robin, instead of through nginx) --silo-args "..." --api-args "..." (passed to every
 #   process, e.g. membership timeouts) --attempts 4 --attempt-timeout 6s --seed N.
-# Every process it started is stopped on exit, whatever happened; logs stay in bench/chaos/.data.
+# Every process it started is stopped on exit, whatever happened (what a run killed with -9 left,
+# the next run stops first); logs stay in bench/chaos/.data. What it needs from Debian (PostgreSQL,
+# psql, nginx, curl, iproute2) is installed when missing, as root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -50,8 +52,17 @@ while [ $# -gt 0 ]; do
 done
 case "$POLICY" in single | reentry) ;; *) echo "chaos: --policy is single or reentry" >&2; exit 2 ;; esac
 
-# Ports of their own, away from ./run.sh (5000, 11111, 30000, 55432) and bench/run.sh (55433, 5080, 5090).
-PG_PORT=${CHAOS_PG_PORT:-56100}
+# Ports of their own, away from ./run.sh (5000, 11111, 30000, 55432), bench/run.sh (55433, 5080, 5090),
+# deploy/cluster.sh's defaults (5200+, 11200+, 30200+, 8080), and below Linux's ephemeral range
+# (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999 by default; the tests' free ports come from
+# it too): there an outgoing connection can take a port just before a restarted silo binds it.
+# PostgreSQL on PG_PORT, nginx PG_PORT+1, silo N's HTTP/silo/gateway ports PG_PORT+10+N/+30+N/+40+N,
+# API process N PG_PORT+20+N.
+PG_PORT=${CHAOS_PG_PORT:-26100}
+if read -r ephemeral_low ephemeral_high < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null \
+   && [ $((PG_PORT + 50)) -ge "$ephemeral_low" ] && [ "$PG_PORT" -le "$ephemeral_high" ]; then
+  echo "chaos: warning: ports $PG_PORT-$((PG_PORT + 50)) overlap the ephemeral range $ephemeral_low-$ephemeral_high; a restarted silo may find its port taken" >&2
+fi
 CHAOS_DATA=$ROOT/bench/chaos/.data
 TOKEN=es_chaos_token_for_local_runs_only
 EVENT=00000000-0000-0000-0000-0000000c0e01
@@ -69,16 +80,51 @@ DRIVER_DLL=$ROOT/bench/ChaosDriver/bin/Release/net10.0/EventSeries.Bench.ChaosDr
 cluster() { "$ROOT/deploy/cluster.sh" "$@"; }
 say() { echo "== chaos $((SECONDS - started))s: $*"; }
 
-# Stops everything this script started, in order: the driver and its fault commands (a freeze
-# thaws its silo when ended), the cluster, PostgreSQL. Runs on every exit.
+# The pids of the processes in process group $1 (the driver's session: it and its fault commands).
+group_members() {
+  local stat rest pgrp pid
+  for stat in /proc/[0-9]*/stat; do
+    { read -r rest < "$stat"; } 2>/dev/null || continue
+    pid=${stat#/proc/}; pid=${pid%/stat}
+    rest=${rest##*) }
+    read -r _ _ pgrp _ <<<"$rest"
+    [ "$pgrp" = "$1" ] && echo "$pid"
+  done
+  return 0
+}
+
+# Ends process group $1 (SIGTERM: a freeze command thaws its silo on it; SIGKILL after 5 s).
+stop_group() {
+  [ -n "$(group_members "$1")" ] || return 0
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do [ -n "$(group_members "$1")" ] || return 0; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+}
+
+# Runs "$@" in the background and waits for it: bash runs a trap only once a foreground command
+# has ended, so a SIGTERM during a build or a cluster start would wait for it; this way it stops
+# the run at once, and cleanup ends the step.
+step() {
+  "$@" &
+  STEP_PID=$!
+  local rc=0
+  wait "$STEP_PID" || rc=$?
+  STEP_PID=
+  return "$rc"
+}
+
+# Stops everything this script started, in order: a step under way, the driver and its fault
+# commands (a freeze thaws its silo when ended), the cluster, PostgreSQL. Runs on every exit.
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "${DRIVER_PID:-}" ] && kill -0 "$DRIVER_PID" 2>/dev/null; then
-    kill -TERM -- "-$DRIVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
+  if [ -n "${STEP_PID:-}" ] && kill -0 "$STEP_PID" 2>/dev/null; then
+    kill -TERM "$STEP_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$STEP_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$STEP_PID" 2>/dev/null || true
   fi
+  [ -z "${DRIVER_GROUP:-}" ] || stop_group "$DRIVER_GROUP"
+  rm -f "$DRIVER_GROUP_FILE"
   if [ -d "$DATA" ]; then
     cluster stop >/dev/null 2>&1 || true
     # Once more: a restart the driver had under way may have started a silo meanwhile.
@@ -86,34 +132,93 @@ cleanup() {
     cluster stop >/dev/null 2>&1 || true
   fi
   "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true
+  end_leftovers
   say "stopped everything it started (logs: ${CHAOS_DATA#"$ROOT"/})"
   exit "$status"
 }
 
-# What a previous run left (it was killed before it could clean up), then a fresh folder.
+# Whatever of this checkout's silos, API processes, driver or nginx still runs after the stops (a
+# pid file lost in a race) is said and ended by its pid (SIGTERM, SIGKILL after 5 s).
+end_leftovers() {
+  local left pid
+  left=$(leftovers)
+  [ -n "$left" ] || return 0
+  say "still running after the stops, ending them: $(for pid in $left; do printf '%s ' "$pid:$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80)"; done)"
+  for pid in $left; do kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 50); do [ -n "$(leftovers)" ] || return 0; sleep 0.1; done
+  for pid in $(leftovers); do kill -KILL "$pid" 2>/dev/null || true; done
+}
+
+# Pids of processes whose command line names this checkout's silo, API or driver assembly or the
+# harness's nginx configuration: silos, API processes, the driver, nginx.
+leftovers() {
+  local f pid
+  for f in $(grep -laF -e "$SILO_DLL" -e "$API_DLL" -e "$DRIVER_DLL" -e "$DATA/nginx/nginx.conf" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid=${f#/proc/}; pid=${pid%/cmdline}
+    [ "$pid" = $$ ] || echo "$pid"
+  done
+  return 0
+}
+
+# What a previous run left (it was killed before it could clean up: kill -9, a lost terminal), then
+# a fresh folder. First its driver, which would otherwise go on scanning this run's cluster and
+# injecting its faults into it: its process group, if a member of it is still our driver or cluster.sh.
+DRIVER_GROUP_FILE=$CHAOS_DATA/driver.pgid
+if [ -f "$DRIVER_GROUP_FILE" ]; then
+  stale=$(cat "$DRIVER_GROUP_FILE")
+  if [[ "$stale" =~ ^[0-9]+$ ]]; then
+    for pid in $(group_members "$stale"); do
+      if grep -qaF -e "$DRIVER_DLL" -e "$ROOT/deploy/cluster.sh" "/proc/$pid/cmdline" 2>/dev/null; then
+        say "stopping the driver a previous run left (process group $stale)"
+        stop_group "$stale"
+        break
+      fi
+    done
+  fi
+fi
 if [ -d "$DATA" ]; then cluster stop >/dev/null 2>&1 || true; fi
 if [ -f "$PG_DIR/postmaster.pid" ]; then "$ROOT/bench/chaos/postgres.sh" stop >/dev/null 2>&1 || true; fi
+end_leftovers
 rm -rf "$CHAOS_DATA"
 mkdir -p "$DATA"
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# What it and deploy/cluster.sh call, from Debian when missing (CI is a fresh machine, as root):
+# one apt-get update, then every missing package at once.
+ensure_tools() {
+  local entry missing=()
+  for entry in psql:postgresql-client curl:curl ss:iproute2 nginx:nginx runuser:util-linux setsid:util-linux; do
+    command -v "${entry%%:*}" >/dev/null || [ -x "/usr/sbin/${entry%%:*}" ] || missing+=("${entry#*:}")
+  done
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || { echo "chaos: missing Debian packages: ${missing[*]} (apt-get install them as root)" >&2; exit 1; }
+  say "installing Debian's $(printf '%s\n' "${missing[@]}" | sort -u | paste -sd' ' -)"
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update >&2
+  # shellcheck disable=SC2046
+  DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 install -y --no-install-recommends \
+    $(printf '%s\n' "${missing[@]}" | sort -u) >&2
+}
+
+ensure_tools
 say "building (Release)"
 scripts/ensure-postgres.sh >/dev/null
-dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
-[ "$APIS" -eq 0 ] || dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly
-dotnet build bench/ChaosDriver -c Release -nologo -v quiet -clp:ErrorsOnly
+# No build servers: nothing of the build outlives the run.
+step dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
+[ "$APIS" -eq 0 ] || step dotnet build src/Api -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
+step dotnet build bench/ChaosDriver -c Release -nologo -v quiet -clp:ErrorsOnly --disable-build-servers
 
 say "fresh PostgreSQL on port $PG_PORT; $WRISTBANDS wristbands, capacity $CAPACITY, policy $POLICY"
-bench/chaos/postgres.sh init
-bench/chaos/postgres.sh start
-dotnet "$SILO_DLL" migrate > "$CHAOS_DATA/migrate.log" 2>&1 || { cat "$CHAOS_DATA/migrate.log" >&2; exit 1; }
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_chaos -v ON_ERROR_STOP=1 -qAt \
+step bench/chaos/postgres.sh init
+step bench/chaos/postgres.sh start
+step dotnet "$SILO_DLL" migrate > "$CHAOS_DATA/migrate.log" 2>&1 || { cat "$CHAOS_DATA/migrate.log" >&2; exit 1; }
+step psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_chaos -v ON_ERROR_STOP=1 -qAt \
   -v token="$TOKEN" -v wristbands="$WRISTBANDS" -v capacity="$CAPACITY" -v policy="$POLICY" -f bench/chaos/seed.sql
 
 say "starting $SILOS silos, $APIS API processes and nginx (deploy/cluster.sh)"
-cluster start
+step "$ROOT/deploy/cluster.sh" start   # the script itself, not the function: cleanup ends what step started
 
 targets=http://127.0.0.1:$LB_PORT
 if [ "$DIRECT" = 1 ]; then
@@ -129,9 +234,11 @@ setsid dotnet "$DRIVER_DLL" --target "$targets" --event "$EVENT" --gate "$GATE" 
   --settle "$SETTLE" --max-gap "$MAX_GAP" --cluster "$ROOT/deploy/cluster.sh" \
   --db-script "$ROOT/bench/chaos/postgres.sh" --out "$CHAOS_DATA" "${passthrough[@]+"${passthrough[@]}"}" "${faults[@]+"${faults[@]}"}" &
 DRIVER_PID=$!
+# setsid made it the leader of its own group: its pid is the group's id.
+DRIVER_GROUP=$DRIVER_PID
+echo "$DRIVER_GROUP" > "$DRIVER_GROUP_FILE"
 status=0
 wait "$DRIVER_PID" || status=$?
-DRIVER_PID=
 # Which processes are still up: a silo voted dead while frozen ends itself when it thaws (Orleans
 # never lets a dead silo back in), and nothing here restarts it as a supervisor would.
 say "processes at the end"
