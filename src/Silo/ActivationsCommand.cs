@@ -29,8 +29,12 @@ internal static class ActivationsCommand
         Console.WriteLine($"{"silo",-28} {"grains",8} {"wristbands",11} {"shards",7}");
         foreach (var silo in statistics.GroupBy(s => s.SiloAddress.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            int Count(string type) => silo.Where(s => s.GrainType.EndsWith(type, StringComparison.Ordinal)).Sum(s => s.ActivationCount);
-            Console.WriteLine($"{silo.Key,-28} {silo.Sum(s => s.ActivationCount),8} {Count("WristbandAccessGrain"),11} {Count("CapacityShardGrain"),7}");
+            // The statistic names a grain by its class, with namespace and assembly ("…WristbandAccessGrain,EventSeries.Grains"),
+            // or by its grain type ("wristband-access"), depending on the runtime: match either.
+            int Count(string className, string grainType) => silo
+                .Where(s => s.GrainType.Contains(className, StringComparison.Ordinal) || s.GrainType == grainType)
+                .Sum(s => s.ActivationCount);
+            Console.WriteLine($"{silo.Key,-28} {silo.Sum(s => s.ActivationCount),8} {Count("WristbandAccessGrain", "wristband-access"),11} {Count("CapacityShardGrain", "capacity-shard"),7}");
         }
 
         await host.StopAsync();
