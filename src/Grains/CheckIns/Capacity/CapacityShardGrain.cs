@@ -2,7 +2,6 @@ using EventSeries.CheckIns;
 using EventSeries.Persistence.CheckIns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.CheckIns.Capacity;
@@ -25,14 +24,10 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// place. A count cannot see rows still being written for reservations of an activation that ended
 /// by a fault, so after such an end (<see cref="CapacityShardState.Settled"/> false) the shard holds
 /// its first lease's unused places as possibly taken until reservations have timed out, then counts again.</para>
-/// <para>The shard is reentrant: while it waits for the coordinator (a borrow, a return) it goes
-/// on taking and freeing places, so a coordinator on a frozen or dead silo holds up only the entries
-/// that need a borrow, never exits or entries it has places for. Every change to its counts is made
-/// between awaits and every decision is checked again after one.</para>
 /// <para>The shard never calls the coordinator while activating: the coordinator may be the one
 /// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
-[GrainType("capacity-shard"), Reentrant]
+[GrainType("capacity-shard")]
 public sealed partial class CapacityShardGrain(
     [PersistentState("capacity-shard", StorageNames.Main)] IPersistentState<CapacityShardState> state,
     CapacityStore store, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
@@ -80,13 +75,6 @@ public sealed partial class CapacityShardGrain(
     private bool _moved;
     private DateTimeOffset _countedAt;
 
-    /// <summary>The borrow under way, which every entry that finds no place waits for, and how many wait.</summary>
-    private Task? _borrowing;
-    private int _waitingToBorrow;
-
-    /// <summary>Borrows one entry waits for before it is refused, when others took what each brought.</summary>
-    private const int MaxBorrowsPerEntry = 3;
-
     private int Budget => _lease?.Budget ?? 0;
 
     /// <summary>Places not free to lend: wristbands inside (reservations included) and places held back.</summary>
@@ -127,26 +115,19 @@ public sealed partial class CapacityShardGrain(
 
     public async Task<bool> ReserveAsync(Guid entryId)
     {
-        // Other calls run during any await here (the grain is reentrant) and may adopt a newer
-        // lease or take places; a lease is only ever taken whole (Adopt), never added to, and the
-        // place is checked again after every await, so an await cannot lose what it changed.
+        // SurrenderAsync may run during any await here and adopt a newer lease; a lease is only
+        // ever taken whole (Adopt), never added to, so an await cannot lose what it changed.
         if (_lease is null)
         {
             Adopt(await Coordinator.GetLeaseAsync(_shard));
         }
 
-        for (var borrows = 0; Used >= Budget; borrows++)
+        if (Used >= Budget)
         {
-            var before = Budget;
-            if (borrows == MaxBorrowsPerEntry)
+            Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(1, Budget / 4)));
+            if (Used >= Budget)
             {
                 return false;
-            }
-
-            await BorrowAsync();
-            if (Budget <= before && Used >= Budget)
-            {
-                return false; // the borrow found nothing
             }
         }
 
@@ -227,37 +208,6 @@ public sealed partial class CapacityShardGrain(
         {
             HoldBackIfFirst(lease);
             _lease = lease;
-        }
-    }
-
-    /// <summary>
-    /// One borrow at a time per shard: entries that find no place wait for the one under way, so a
-    /// coordinator that does not answer costs its response timeout once, not once per entry, and
-    /// everything that needs no borrow (exits, entries with a place here) goes on meanwhile.
-    /// </summary>
-    private async Task BorrowAsync()
-    {
-        _waitingToBorrow++;
-        try
-        {
-            await (_borrowing ??= BorrowOnceAsync());
-        }
-        finally
-        {
-            _waitingToBorrow--;
-        }
-    }
-
-    private async Task BorrowOnceAsync()
-    {
-        try
-        {
-            await Task.Yield(); // let entries arriving in this turn join before the want is counted
-            Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(Math.Max(1, Budget / 4), _waitingToBorrow)));
-        }
-        finally
-        {
-            _borrowing = null;
         }
     }
 
