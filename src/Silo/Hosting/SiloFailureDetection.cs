@@ -15,11 +15,7 @@ namespace EventSeries.Silo.Hosting;
 /// 3 s, so a killed silo is declared dead in about 1.5 s and a frozen one in about 3 s (measured:
 /// 1.3 s and 2.9 s, three idle silos, ../shared/notes/next-features.md §1);</item>
 /// <item><c>NumVotesForDeathDeclaration</c> and everything else stay Orleans' defaults;</item>
-/// <item>the response timeout 5 s (<see cref="ClusterTimeouts"/>), the silos' system calls alike;</item>
-/// <item><c>PlacementRetryBaseDelay</c> 0.1 s and <c>PlacementMaxRetries</c> 5: a call whose placement
-/// meets a silo that died and is not yet declared dead is placed again after 0.1, 0.2, 0.4, 0.8
-/// and 1.6 s (Orleans waits about 1 s first), so grains of a killed silo answer again soon after
-/// it is declared dead instead of a second or more later (issue 15: scans waited over 3 s).</item>
+/// <item>the response timeout 5 s (<see cref="ClusterTimeouts"/>), the silos' system calls alike.</item>
 /// </list>
 /// The price: a silo stalled for a few seconds by GC or CPU starvation can be voted dead (it then
 /// stops itself and must be restarted); run at least three silos, so one slow voter cannot decide.
@@ -35,12 +31,6 @@ public static class SiloFailureDetection
 
     /// <summary>The default ceiling of the learned probe timeout (<c>Orleans:Membership:MaxProbeTimeout</c>).</summary>
     public static readonly TimeSpan MaxProbeTimeout = TimeSpan.FromSeconds(1);
-
-    /// <summary>The default first pause before a failed placement is tried again (<c>Orleans:Messaging:PlacementRetryBaseDelay</c>).</summary>
-    public static readonly TimeSpan PlacementRetryBaseDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>The default number of placement retries (<c>Orleans:Messaging:PlacementMaxRetries</c>).</summary>
-    public const int PlacementMaxRetries = 5;
 
     public static ISiloBuilder AddEventSeriesFailureDetection(this ISiloBuilder silo)
     {
@@ -63,8 +53,6 @@ public static class SiloFailureDetection
             {
                 o.ResponseTimeout = ClusterTimeouts.ResponseTimeout;
                 o.SystemResponseTimeout = ClusterTimeouts.ResponseTimeout;
-                o.PlacementRetryBaseDelay = PlacementRetryBaseDelay;
-                o.PlacementMaxRetries = PlacementMaxRetries;
             })
             .BindConfiguration(ClusterTimeouts.MessagingSection)
             .Validate(o => o.ResponseTimeout > TimeSpan.Zero, ClusterTimeouts.MessagingSection + ":ResponseTimeout must be longer than zero.")

@@ -30,8 +30,6 @@ public sealed class ClusterTimeoutTests(PostgresServer postgres)
         var messaging = services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), messaging.ResponseTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), messaging.SystemResponseTimeout);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), messaging.PlacementRetryBaseDelay);
-        Assert.Equal(5, messaging.PlacementMaxRetries);
 
         var scans = services.GetRequiredService<IOptions<ScanOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(2.5), scans.Deadline);
