@@ -93,13 +93,7 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         Assert.True((await g.ScanAsync(g.Wristbands[0].NfcId, direction: "out")).Allowed);
 
         // The "dead" silo was only frozen: its row commits now, long after. The shard counts it again.
-        await Db.ExecuteAsync(host.ConnectionString,
-            """
-            INSERT INTO checkin_logs (id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, message, at, presence_seq, occupancy_delta, capacity_shard)
-            SELECT @id, e.organization_id, e.id, @series, @wristband, @nfc, 'general', @gate, 'in', 'allowed', 'ok', 'Welcome.', now(), 1, 1, @shard
-            FROM events e WHERE e.id = @event
-            """,
-            ("id", lost), ("series", g.Series.Id), ("wristband", late.Id), ("nfc", late.NfcId), ("gate", g.Main.Id), ("shard", (short)CapacityShards.Of(late.Id)), ("event", g.Event.Id));
+        await LateLogRows.InsertAsync(host.ConnectionString, g, late, lost);
         Assert.Equal(1, (await Eventually.ValueAsync(shard.GetCountsAsync, c => c.Inside == 1)).Inside);
         Assert.Equal(ScanReasons.CapacityReached, (await g.ScanAsync(g.Wristbands[1].NfcId)).Reason);
     }

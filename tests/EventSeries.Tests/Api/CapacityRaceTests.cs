@@ -92,7 +92,7 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
         // The shard's activation ends (its silo goes) and a new one counts the log; then the row lands.
         await grains.GetGrain<ICapacityShardGrain>(shardKey).Cast<IGrainManagementExtension>().DeactivateOnIdle(TestContext.Current.CancellationToken);
         await Eventually.ValueAsync(() => grains.GetGrain<ICapacityShardGrain>(shardKey).GetCountsAsync(), c => c.Reserved == 0);
-        await InsertEntryAsync(host, g, writer, rowId);
+        await LateLogRows.InsertAsync(host.ConnectionString, g, writer, rowId);
 
         foreach (var other in g.Wristbands.Skip(1))
         {
@@ -151,14 +151,7 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
         Assert.True(entry.Allowed);
 
         // The exit row, as the dying silo wrote it; the shard is never told.
-        await Db.ExecuteAsync(host.ConnectionString,
-            """
-            INSERT INTO checkin_logs (id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, message, at, presence_seq, occupancy_delta, capacity_shard)
-            SELECT @id, e.organization_id, e.id, @series, @wristband, @nfc, 'general', @gate, 'out', 'allowed', 'ok', 'Goodbye.', now(), 2, -1, @shard
-            FROM events e WHERE e.id = @event
-            """,
-            ("id", Guid.CreateVersion7()), ("series", g.Series.Id), ("wristband", first.Id), ("nfc", first.NfcId), ("gate", g.Main.Id),
-            ("shard", (short)CapacityShards.Of(first.Id)), ("event", g.Event.Id));
+        await LateLogRows.InsertAsync(host.ConnectionString, g, first, Guid.CreateVersion7(), direction: "out");
 
         var next = await Eventually.ValueAsync(() => g.ScanAsync(g.Wristbands[1].NfcId), v => v.Allowed);
         Assert.True(next.Allowed);
@@ -203,16 +196,6 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
         Assert.Equal(capacity, ledger.Pool + ledger.Shards.Sum(s => s.Lease));
         Assert.All(ledger.Shards, s => Assert.True(s.Budget <= s.Lease, $"shard {s.Shard} holds {s.Budget} of a lease of {s.Lease}"));
     }
-
-    private static Task InsertEntryAsync(ApiHost host, GateScenario g, EventSeries.Wristbands.WristbandView wristband, Guid rowId) =>
-        Db.ExecuteAsync(host.ConnectionString,
-            """
-            INSERT INTO checkin_logs (id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, message, at, presence_seq, occupancy_delta, capacity_shard)
-            SELECT @id, e.organization_id, e.id, @series, @wristband, @nfc, 'general', @gate, 'in', 'allowed', 'ok', 'Welcome.', now(), 1, 1, @shard
-            FROM events e WHERE e.id = @event
-            """,
-            ("id", rowId), ("series", g.Series.Id), ("wristband", wristband.Id), ("nfc", wristband.NfcId), ("gate", g.Main.Id),
-            ("shard", (short)CapacityShards.Of(wristband.Id)), ("event", g.Event.Id));
 
     private static Task<long> OccupancyAsync(ApiHost host, GateScenario g) =>
         Db.CountAsync(host.ConnectionString, "SELECT coalesce(sum(occupancy_delta), 0) FROM checkin_logs WHERE series_id = @s", ("s", g.Series.Id));
