@@ -22,7 +22,7 @@ public static class ScanRules
         null => ScanDecision.Deny(ScanReasons.UnknownWristband, null, "Unknown wristband: please see the box office."),
         { Status: not WristbandStatus.Active } w => ScanDecision.Deny(
             ScanReasons.WristbandInactive, Name(w.Status), $"This wristband is {Name(w.Status)}: please see the box office."),
-        { Ticket: { } ticket and not TicketStatus.Valid } => ScanDecision.Deny(
+        { Ticket: { } ticket } when ticket != TicketStatus.Valid => ScanDecision.Deny(
             ScanReasons.TicketVoid, Name(ticket), $"This wristband's ticket is {Name(ticket)}: please see the box office."),
         _ => null,
     };

@@ -1,3 +1,5 @@
+using EventSeries.Security;
+
 namespace EventSeries.Tickets;
 
 /// <summary>

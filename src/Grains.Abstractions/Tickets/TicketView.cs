@@ -1,3 +1,5 @@
+using EventSeries.Security;
+
 namespace EventSeries.Tickets;
 
 /// <summary>A ticket, with the wristband it was exchanged for (if any).</summary>
