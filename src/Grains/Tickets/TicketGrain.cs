@@ -161,7 +161,8 @@ public sealed class TicketGrain(TicketStore store, DomainTime time) : Grain, ITi
     /// <summary>Checks the spec against the event; returns its series without repeats.</summary>
     private async Task<ImmutableArray<Guid>> ValidateAsync(Guid eventId, HashSet<string> categories, TicketSpec spec)
     {
-        var series = spec.SeriesIds.IsDefault ? [] : spec.SeriesIds.Distinct().ToImmutableArray();
+        // In one order (the store's), so a ticket read back equals the one written.
+        ImmutableArray<Guid> series = spec.SeriesIds.IsDefault ? [] : [.. spec.SeriesIds.Distinct().Order()];
         HashSet<Guid> known = series.IsEmpty || series.Length > TicketValidation.MaxSeries ? [] : await store.FindEventSeriesAsync(eventId, [.. series]);
         var errors = new FieldErrors();
         TicketValidation.Validate(spec, categories, known, errors);

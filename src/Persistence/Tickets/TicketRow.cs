@@ -50,8 +50,8 @@ internal sealed class TicketRow
     {
         var ids = rows.Select(r => r.Id).ToArray();
         var series = (await connection.QueryAsync<(Guid TicketId, Guid SeriesId)>(
-            "SELECT ticket_id, series_id FROM series_tickets WHERE ticket_id = ANY(@ids) ORDER BY ticket_id, series_id", new { ids }, tx))
+            "SELECT ticket_id, series_id FROM series_tickets WHERE ticket_id = ANY(@ids)", new { ids }, tx))
             .ToLookup(s => s.TicketId, s => s.SeriesId);
-        return [.. rows.Select(r => r.ToView([.. series[r.Id]]))];
+        return [.. rows.Select(r => r.ToView([.. series[r.Id].Order()]))];
     }
 }
