@@ -131,6 +131,10 @@ public sealed class TicketTests(ApiFixture fixture)
         using var stranger = fixture.Host.Client((await fixture.NewTenantAsync("Ticket Stranger")).Token);
         var mine = await Scenario.CreateAsync(owner, general: 1, vip: 0);
         var theirs = await Scenario.CreateAsync(stranger, general: 1, vip: 0);
+        var theirBand = (await stranger.PostOkAsync<ImmutableArray<EventSeries.Wristbands.WristbandView>>($"/api/events/{theirs.Event.Id}/wristbands", new
+        {
+            wristbands = new[] { new { nfcId = "S" + Guid.NewGuid().ToString("N")[..12], category = "general" } },
+        })).Single();
         var ticket = await owner.PostOkAsync<TicketView>($"/api/events/{mine.Event.Id}/tickets", new
         {
             externalId = "O-1", source = "shop", holderName = "Olga", ticketType = "general", seriesIds = new[] { mine.Series.Id },
@@ -141,7 +145,7 @@ public sealed class TicketTests(ApiFixture fixture)
         await ApiClient.ProblemAsync(await stranger.GetAsync($"/api/tickets/{ticket.Id}"), HttpStatusCode.NotFound);
         await ApiClient.ProblemAsync(await stranger.PutAsync($"/api/tickets/{ticket.Id}", body), HttpStatusCode.NotFound);
         await ApiClient.ProblemAsync(await stranger.PostAsync($"/api/tickets/{ticket.Id}/void", new { }), HttpStatusCode.NotFound);
-        await ApiClient.ProblemAsync(await stranger.PostAsync($"/api/tickets/{ticket.Id}/exchange", new { nfcId = theirs.Wristbands[0].NfcId }), HttpStatusCode.NotFound);
+        await ApiClient.ProblemAsync(await stranger.PostAsync($"/api/tickets/{ticket.Id}/exchange", new { nfcId = theirBand.NfcId }), HttpStatusCode.NotFound);
         await ApiClient.ProblemAsync(await stranger.GetAsync($"/api/events/{mine.Event.Id}/tickets"), HttpStatusCode.NotFound);
         await ApiClient.ProblemAsync(await stranger.PostAsync($"/api/events/{mine.Event.Id}/tickets", body), HttpStatusCode.NotFound);
 
@@ -152,7 +156,7 @@ public sealed class TicketTests(ApiFixture fixture)
         Assert.Equal(["seriesIds"], Fields(foreignSeries));
 
         // The owner's ticket, exchanged for the stranger's wristband, or moved to the stranger's series.
-        await ApiClient.ProblemAsync(await owner.PostAsync($"/api/tickets/{ticket.Id}/exchange", new { nfcId = theirs.Wristbands[0].NfcId }), HttpStatusCode.BadRequest);
+        await ApiClient.ProblemAsync(await owner.PostAsync($"/api/tickets/{ticket.Id}/exchange", new { nfcId = theirBand.NfcId }), HttpStatusCode.BadRequest);
         await ApiClient.ProblemAsync(await owner.PutAsync($"/api/tickets/{ticket.Id}", new { externalId = "O-1", source = "shop", ticketType = "general", seriesIds = new[] { theirs.Series.Id } }), HttpStatusCode.BadRequest);
         Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
     }
