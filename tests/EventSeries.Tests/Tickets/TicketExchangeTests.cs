@@ -71,6 +71,23 @@ public sealed class TicketExchangeTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task AnExchangeASeriesCategoryLimitHasNoRoomFor_Is409_AndNothingChanges()
+    {
+        using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
+        var s = await Scenario.CreateAsync(client, general: 1, vip: 1, vipLimit: 1);
+        await client.PostOkAsync<AssignmentResult>($"/api/series/{s.Series.Id}/wristbands/bulk", new { wristbandIds = new[] { s.Wristbands[1].Id } }, HttpStatusCode.OK);
+        var band = s.Wristbands[0]; // general, of no series yet
+        var vip = await client.PostOkAsync<TicketView>($"/api/events/{s.Event.Id}/tickets", new { externalId = "L-1", source = "shop", ticketType = "vip", seriesIds = new[] { s.Series.Id } });
+        var before = await Db.FingerprintAsync(fixture.ConnectionString);
+
+        await ApiClient.ProblemAsync(await client.PostAsync($"/api/tickets/{vip.Id}/exchange", new { nfcId = band.NfcId }), HttpStatusCode.Conflict, "category_limit_exceeded");
+
+        Assert.Equal(before, await Db.FingerprintAsync(fixture.ConnectionString));
+        var general = await client.PostOkAsync<TicketView>($"/api/events/{s.Event.Id}/tickets", new { externalId = "L-2", source = "shop", ticketType = "general", seriesIds = new[] { s.Series.Id } });
+        Assert.Equal(band.Id, (await client.PostOkAsync<TicketView>($"/api/tickets/{general.Id}/exchange", new { nfcId = band.NfcId }, HttpStatusCode.OK)).WristbandId);
+    }
+
+    [Fact]
     public async Task RePairing_NeedsReplace_IsAudited_AndTheOldBandStopsAdmitting()
     {
         using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
