@@ -6,6 +6,7 @@ using EventSeries.Persistence.Queries;
 using EventSeries.Persistence.Recurrence;
 using EventSeries.Persistence.Rules;
 using EventSeries.Persistence.Stores;
+using EventSeries.Persistence.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<MetricsStore>();
         services.TryAddSingleton<ScannerDeviceStore>();
         services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<TicketStore>();
+        services.TryAddSingleton<TicketQueries>();
         return services;
     }
 

@@ -93,6 +93,7 @@ public static class ApiHostingExtensions
         api.MapEventEndpoints();
         api.MapGateEndpoints();
         api.MapWristbandEndpoints();
+        api.MapTicketEndpoints();
         api.MapSeriesEndpoints();
         api.MapRecurringSeriesEndpoints();
         api.MapSeriesJobEndpoints();

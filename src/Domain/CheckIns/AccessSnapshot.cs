@@ -1,9 +1,14 @@
+using EventSeries.Tickets;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Domain.CheckIns;
 
 /// <summary>A registered wristband as the gates see it.</summary>
-public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category, WristbandStatus Status);
+public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category, WristbandStatus Status)
+{
+    /// <summary>The status of the ticket the wristband was exchanged for, or null when it is paired to none.</summary>
+    public TicketStatus? Ticket { get; init; }
+}
 
 /// <summary>
 /// A wristband's presence in one series, folded from its log rows: the last presence position,

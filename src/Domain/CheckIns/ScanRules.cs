@@ -2,6 +2,7 @@ using System.Globalization;
 using EventSeries.CheckIns;
 using EventSeries.Events;
 using EventSeries.Series;
+using EventSeries.Tickets;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Domain.CheckIns;
@@ -12,12 +13,17 @@ namespace EventSeries.Domain.CheckIns;
 /// </summary>
 public static class ScanRules
 {
-    /// <summary>A denial when the wristband itself cannot pass any gate, else null.</summary>
+    /// <summary>
+    /// A denial when the wristband itself cannot pass any gate, else null: unknown, not active, or
+    /// paired to a ticket that is no longer valid (a band without a ticket is not asked about one).
+    /// </summary>
     public static ScanDecision? CheckWristband(WristbandInfo? wristband) => wristband switch
     {
         null => ScanDecision.Deny(ScanReasons.UnknownWristband, null, "Unknown wristband: please see the box office."),
         { Status: not WristbandStatus.Active } w => ScanDecision.Deny(
             ScanReasons.WristbandInactive, Name(w.Status), $"This wristband is {Name(w.Status)}: please see the box office."),
+        { Ticket: { } ticket } when ticket != TicketStatus.Valid => ScanDecision.Deny(
+            ScanReasons.TicketVoid, Name(ticket), $"This wristband's ticket is {Name(ticket)}: please see the box office."),
         _ => null,
     };
 

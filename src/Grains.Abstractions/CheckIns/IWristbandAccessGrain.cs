@@ -26,6 +26,13 @@ public interface IWristbandAccessGrain : IGrainWithStringKey
     [Alias("status-changed")]
     Task StatusChangedAsync(WristbandStatus status);
 
+    /// <summary>
+    /// Tells the grain its wristband's ticket changed (paired, re-paired, voided, refunded...) or its
+    /// category and assignments did with an exchange: it reads its rows again, so the next scan sees it.
+    /// </summary>
+    [Alias("ticket-changed")]
+    Task TicketChangedAsync();
+
     /// <summary>Tells the grain it was removed from a series.</summary>
     [Alias("unassigned")]
     Task UnassignedAsync(Guid seriesId);

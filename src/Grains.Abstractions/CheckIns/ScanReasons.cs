@@ -15,6 +15,9 @@ public static class ScanReasons
     public const string AlreadyInside = "already_inside";
     public const string NotInside = "not_inside";
 
+    /// <summary>The wristband's ticket is no longer valid (detail: its status, e.g. <c>void</c> or <c>refunded</c>).</summary>
+    public const string TicketVoid = "ticket_void";
+
     /// <summary>The reason of an annulment row in the log (never a scan verdict).</summary>
     public const string Annulled = "annulled";
 
@@ -22,6 +25,6 @@ public static class ScanReasons
     public static readonly ImmutableArray<string> All =
     [
         Ok, UnknownWristband, WristbandInactive, NoActiveSeries, SeriesNotActive, OutsideWindow,
-        NotAssigned, GateNotAllowed, CapacityReached, AlreadyInside, NotInside,
+        NotAssigned, GateNotAllowed, CapacityReached, AlreadyInside, NotInside, TicketVoid,
     ];
 }

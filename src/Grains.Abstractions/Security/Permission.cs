@@ -56,4 +56,7 @@ public enum Permission
 
     /// <summary>Recompute a series' metrics from the log, which rewrites its cache row (a write, so not for viewers).</summary>
     RecomputeMetrics,
+
+    /// <summary>Create, edit, void and refund tickets, and exchange them for wristbands at the box office.</summary>
+    ManageTickets,
 }

@@ -23,6 +23,7 @@ public static class RolePolicy
         Permission.ViewAudit => Role.Admin,
         Permission.ViewPersonalData => Role.Member,
         Permission.RecomputeMetrics => Role.Member,
+        Permission.ManageTickets => Role.Manager,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 

@@ -200,6 +200,12 @@ public sealed partial class WristbandAccessGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// An exchange or a ticket's status change touched this band: read it again (once per change,
+    /// never per scan), so its ticket's status, category and assignments are in memory for the next scan.
+    /// </summary>
+    public Task TicketChangedAsync() => ReloadAsync();
+
     public Task UnassignedAsync(Guid seriesId)
     {
         _state.Unassign(seriesId);

@@ -1,6 +1,7 @@
 using EventSeries.Domain.CheckIns;
 using Dapper;
 using EventSeries.CheckIns;
+using EventSeries.Tickets;
 using EventSeries.Wristbands;
 using Npgsql;
 
@@ -29,14 +30,21 @@ public sealed class AccessStore(NpgsqlDataSource db)
               FROM checkin_logs l JOIN wristbands x ON x.id = l.wristband_id
               JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id
               WHERE l.presence_seq IS NOT NULL GROUP BY l.wristband_id, l.series_id;
+            SELECT t.wristband_id AS WristbandId, t.status FROM tickets t JOIN wristbands x ON x.id = t.wristband_id
+              JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id;
             """,
             args);
         var wristbands = (await results.ReadAsync<WristbandRow>()).ToDictionary(r => (r.EventId, r.NfcId));
         var assigned = (await results.ReadAsync<AssignmentRow>()).ToLookup(r => r.WristbandId);
         var presence = (await results.ReadAsync<PresenceRow>()).ToLookup(r => r.WristbandId);
+        var tickets = (await results.ReadAsync<(Guid WristbandId, string Status)>()).ToDictionary(t => t.WristbandId, t => DbText.FromDb<TicketStatus>(t.Status));
         return keys.Distinct().ToDictionary(k => k, k => wristbands.TryGetValue(k, out var w)
             ? new AccessSnapshot(
-                new WristbandInfo(w.Id, w.OrganizationId, w.Category, DbText.FromDb<WristbandStatus>(w.Status)),
+                new WristbandInfo(w.Id, w.OrganizationId, w.Category, DbText.FromDb<WristbandStatus>(w.Status))
+                {
+                    // A paired band carries its ticket's status, so each scan checks it from memory.
+                    Ticket = tickets.TryGetValue(w.Id, out var ticket) ? ticket : null,
+                },
                 [.. assigned[w.Id].Select(a => a.SeriesId)],
                 presence[w.Id].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries)))
             : new AccessSnapshot(null, [], ImmutableDictionary<Guid, Presence>.Empty));

@@ -201,6 +201,15 @@ public sealed class SeriesStore(NpgsqlDataSource db)
         return [.. found];
     }
 
+    /// <summary>How many wristbands of each category are assigned to the series (after an exchange assigned some elsewhere).</summary>
+    public async Task<ImmutableDictionary<string, int>> CountAssignedAsync(Guid seriesId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var assigned = await connection.QueryAsync<(string Category, long Count)>(
+            "SELECT category, count(*) FROM series_wristband_assignments WHERE series_id = @seriesId GROUP BY category", new { seriesId });
+        return assigned.ToImmutableDictionary(a => a.Category, a => (int)a.Count);
+    }
+
     /// <summary>Which of the given wristbands are already assigned to the series.</summary>
     public async Task<HashSet<Guid>> FindAssignedAsync(Guid seriesId, Guid[] wristbandIds)
     {

@@ -22,6 +22,7 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
         "AssignSeriesGates", "RemoveSeriesGate", "SetSeriesCategoryLimits", "AssignSeriesWristband", "BulkAssignSeriesWristbands",
         "UnassignSeriesWristband",
         "Scan", "VerifyCheckin", "AnnulCheckin",
+        "CreateTicket", "UpdateTicket", "VoidTicket", "ExchangeTicket",
     ];
 
     [Fact]

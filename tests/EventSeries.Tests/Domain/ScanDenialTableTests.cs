@@ -2,6 +2,7 @@ using EventSeries.CheckIns;
 using EventSeries.Domain.CheckIns;
 using EventSeries.Events;
 using EventSeries.Series;
+using EventSeries.Tickets;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Tests.Domain;
@@ -23,6 +24,11 @@ public sealed class ScanDenialTableTests
         ["unknown wristband"] = () => ScanRules.CheckWristband(null),
         ["lost wristband"] = () => ScanRules.CheckWristband(General with { Status = WristbandStatus.Lost }),
         ["active wristband passes the wristband check"] = () => ScanRules.CheckWristband(General),
+        ["its ticket was voided"] = () => ScanRules.CheckWristband(General with { Ticket = TicketStatus.Void }),
+        ["its ticket was refunded"] = () => ScanRules.CheckWristband(General with { Ticket = TicketStatus.Refunded }),
+        ["its ticket was used"] = () => ScanRules.CheckWristband(General with { Ticket = TicketStatus.Used }),
+        ["lost wristband with a voided ticket"] = () => ScanRules.CheckWristband(General with { Status = WristbandStatus.Lost, Ticket = TicketStatus.Void }),
+        ["its ticket is valid"] = () => ScanRules.CheckWristband(General with { Ticket = TicketStatus.Valid }),
         ["nothing open"] = () => Select(Rules(Series(SeriesLifecycle.Scheduled)), assigned: true, ScanDirection.In, InWindow),
         ["open, but not for this wristband"] = () => Select(Rules(Series()), assigned: false, ScanDirection.In, InWindow),
         ["its own series opens later"] = () => Select(Rules(Series()), assigned: true, ScanDirection.In, Start.AddHours(-3)),
@@ -49,6 +55,11 @@ public sealed class ScanDenialTableTests
         { "unknown wristband", ScanReasons.UnknownWristband, null },
         { "lost wristband", ScanReasons.WristbandInactive, "lost" },
         { "active wristband passes the wristband check", null, null },
+        { "its ticket was voided", ScanReasons.TicketVoid, "void" },
+        { "its ticket was refunded", ScanReasons.TicketVoid, "refunded" },
+        { "its ticket was used", ScanReasons.TicketVoid, "used" },
+        { "lost wristband with a voided ticket", ScanReasons.WristbandInactive, "lost" },
+        { "its ticket is valid", null, null },
         { "nothing open", ScanReasons.NoActiveSeries, null },
         { "open, but not for this wristband", ScanReasons.NotAssigned, null },
         { "its own series opens later", ScanReasons.OutsideWindow, "too_early" },

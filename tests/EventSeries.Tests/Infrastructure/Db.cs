@@ -75,7 +75,10 @@ public static class Db
               (SELECT count(*) FROM scanner_devices), (SELECT count(*) FILTER (WHERE revoked_at IS NOT NULL) FROM scanner_devices),
               (SELECT count(*) FROM audit_log), (SELECT count(*) FROM checkin_logs), (SELECT count(*) FROM series_jobs),
               (SELECT coalesce(sum(length(name) + length(coalesce(description, ''))), 0) FROM events),
-              (SELECT coalesce(string_agg(name || status || kind, '' ORDER BY id), '') FROM gates))
+              (SELECT coalesce(string_agg(name || status || kind, '' ORDER BY id), '') FROM gates),
+              (SELECT count(*) FROM tickets), (SELECT count(*) FROM series_tickets),
+              (SELECT coalesce(string_agg(status || coalesce(wristband_id::text, '-') || ticket_type || external_id || coalesce(holder_name, ''), '' ORDER BY id), '') FROM tickets),
+              (SELECT coalesce(string_agg(category, '' ORDER BY id), '') FROM wristbands))
             """;
         return (await ScalarAsync<string>(connectionString, sql))!;
     }

@@ -42,6 +42,13 @@ public static class HostileRequests
             (HttpMethod.Put, $"/api/events/{w.Event.Id}/gates/{w.Side.Id}", Json(new { name = "Side", kind = "vip", status = "closed" })),
             (HttpMethod.Post, $"/api/events/{w.Event.Id}/wristbands", Json(new { wristbands = new[] { new { nfcId = "FUZZ0001", category = "general", status = "active", holderName = "H", holderEmail = "h@example.org" } } })),
             (HttpMethod.Put, $"/api/wristbands/{w.Spare.Id}/status", Json(new { status = "lost" })),
+            (HttpMethod.Post, $"/api/events/{w.Event.Id}/tickets", Json(new
+            {
+                externalId = "FUZZ-1", source = "shop", holderName = "H", holderEmail = "h@example.org", ticketType = "general", seriesIds = new[] { w.Active.Id }, status = "valid",
+            })),
+            (HttpMethod.Put, $"/api/tickets/{w.Ticket.Id}", Json(new { externalId = w.Ticket.ExternalId, source = "shop", holderName = "H", ticketType = "general", seriesIds = new[] { w.Active.Id }, status = "used" })),
+            (HttpMethod.Post, $"/api/tickets/{w.Ticket.Id}/exchange", Json(new { nfcId = w.Spare.NfcId, replace = true })),
+            (HttpMethod.Post, $"/api/tickets/{w.Ticket.Id}/void", Json(new { status = "refunded", reason = "fuzz" })),
             (HttpMethod.Post, $"/api/events/{w.Event.Id}/devices", Json(new { name = "Fuzz handheld", gateIds = new[] { w.Main.Id } })),
             (HttpMethod.Post, "/api/series", Json(new
             {
@@ -71,9 +78,13 @@ public static class HostileRequests
         string[] queries =
         [
             "/api/series", "/api/events", "/api/audit", $"/api/series/{w.Active.Id}/checkins", $"/api/events/{w.Event.Id}/wristbands",
-            $"/api/series/{w.Active.Id}/wristbands", "/api/series/scannable",
+            $"/api/series/{w.Active.Id}/wristbands", "/api/series/scannable", $"/api/events/{w.Event.Id}/tickets",
         ];
-        string[] queryNames = ["page", "pageSize", "eventId", "lifecycle", "from", "to", "parentSeriesId", "gateId", "result", "reason", "category", "status", "organizationId", "action", "targetId"];
+        string[] queryNames =
+        [
+            "page", "pageSize", "eventId", "lifecycle", "from", "to", "parentSeriesId", "gateId", "result", "reason", "category", "status", "organizationId", "action", "targetId",
+            "seriesId", "holder",
+        ];
 
         var value = Gen.Elements(HostileValues);
         var mutatedBody =
@@ -95,7 +106,9 @@ public static class HostileRequests
             from pairs in Gen.ListOf(Gen.Zip(Gen.Elements(queryNames), value), 3)
             select new HostileRequest(HttpMethod.Get, path + "?" + string.Join("&", pairs.Select(p => $"{p.Item1}={Uri.EscapeDataString(Text(p.Item2))}")), null);
         var hostilePath =
-            from template in Gen.Elements("/api/series/{0}", "/api/events/{0}/gates", "/api/wristbands/{0}", "/api/devices/{0}", "/api/series/{0}/metrics", "/api/organizations/{0}/members")
+            from template in Gen.Elements(
+                "/api/series/{0}", "/api/events/{0}/gates", "/api/wristbands/{0}", "/api/devices/{0}", "/api/series/{0}/metrics", "/api/organizations/{0}/members",
+                "/api/tickets/{0}", "/api/events/{0}/tickets")
             from segment in Gen.OneOf(Gen.Elements(guids), value.Select(v => Uri.EscapeDataString(Text(v))))
             from method in Gen.Elements(HttpMethod.Get, HttpMethod.Delete, HttpMethod.Put, HttpMethod.Patch)
             select new HostileRequest(method, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, segment), method == HttpMethod.Put ? "{}" : null);

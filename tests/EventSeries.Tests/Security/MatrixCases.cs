@@ -74,6 +74,18 @@ public static class MatrixCases
         ["POST /api/events/{eventId}/wristbands"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/wristbands", new { wristbands = new[] { new { nfcId = "N" + Guid.NewGuid().ToString("N")[..16], category = "general" } } })),
         ["GET /api/wristbands/{wristbandId}"] = Read(w => $"/api/wristbands/{w.Holder.Id}"),
         ["PUT /api/wristbands/{wristbandId}/status"] = Write(w => new(Put, $"/api/wristbands/{w.Unassigned.Id}/status", new { status = "lost" }), dirties: true),
+        ["GET /api/events/{eventId}/tickets"] = Read(w => $"/api/events/{w.Event.Id}/tickets"),
+        ["POST /api/events/{eventId}/tickets"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/tickets", new
+        {
+            externalId = "M-" + Guid.NewGuid().ToString("N")[..12], source = "shop", ticketType = "general", seriesIds = new[] { w.Active.Id },
+        })),
+        ["GET /api/tickets/{ticketId}"] = Read(w => $"/api/tickets/{w.Ticket.Id}"),
+        ["PUT /api/tickets/{ticketId}"] = Write(w => new(Put, $"/api/tickets/{w.Ticket.Id}", new
+        {
+            externalId = w.Ticket.ExternalId, source = w.Ticket.Source, holderName = "Tom T. Ticket", ticketType = "general", seriesIds = new[] { w.Active.Id },
+        })),
+        ["POST /api/tickets/{ticketId}/void"] = Write(w => new(Post, $"/api/tickets/{w.Ticket.Id}/void", new { reason = "chargeback" }), dirties: true),
+        ["POST /api/tickets/{ticketId}/exchange"] = Write(w => new(Post, $"/api/tickets/{w.Ticket.Id}/exchange", new { nfcId = w.Unassigned.NfcId }), dirties: true),
         ["GET /api/events/{eventId}/devices"] = Read(w => $"/api/events/{w.Event.Id}/devices"),
         ["POST /api/events/{eventId}/devices"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/devices", new { name = "Handheld 2", gateIds = new[] { w.Main.Id } })),
         ["GET /api/devices/{deviceId}"] = Read(w => $"/api/devices/{w.Device.Device.Id}"),

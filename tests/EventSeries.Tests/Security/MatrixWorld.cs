@@ -4,6 +4,7 @@ using EventSeries.Devices;
 using EventSeries.Events;
 using EventSeries.Organizations;
 using EventSeries.Series;
+using EventSeries.Tickets;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Tests.Security;
@@ -17,7 +18,7 @@ namespace EventSeries.Tests.Security;
 public sealed record MatrixWorld(
     Guid OrganizationId, EventView Event, EventView EmptyEvent, GateView Main, GateView Side, WristbandView Holder, WristbandView Spare,
     WristbandView Unassigned, SeriesView Active, SeriesView Draft, Guid RecurringParent, ScanVerdict OwnersEntry, IssuedDevice Device, MemberView Target,
-    TokenView TargetToken, Guid RecurringJob)
+    TokenView TargetToken, Guid RecurringJob, TicketView Ticket)
 {
     public static async Task<MatrixWorld> CreateAsync(ApiClient owner, Guid organizationId, DateTimeOffset now)
     {
@@ -66,11 +67,15 @@ public sealed record MatrixWorld(
         await Eventually.ValueAsync(() => owner.GetOkAsync<SeriesJobView>($"/api/series/{weeklyId}/jobs/{job.Id}"), j => j.Status != SeriesJobStatus.Running);
         var entry = await owner.PostOkAsync<ScanVerdict>($"/api/events/{ev.Id}/scans", new { nfcId = wristbands[0].NfcId, gateId = main.Id }, HttpStatusCode.OK);
         Assert.True(entry.Allowed, entry.Reason);
+        var ticket = await owner.PostOkAsync<TicketView>($"/api/events/{ev.Id}/tickets", new
+        {
+            externalId = "T-" + tag, source = "shop", holderName = "Tom Ticket", holderEmail = "tom@example.org", ticketType = "general", seriesIds = new[] { active.Id },
+        });
         var device = await owner.PostOkAsync<IssuedDevice>($"/api/events/{ev.Id}/devices", new { name = "Handheld 1" });
         var target = await owner.PostOkAsync<MemberView>($"/api/organizations/{organizationId}/members", new { displayName = "Tara Target", role = "member" });
         var token = await owner.PostOkAsync<IssuedToken>($"/api/organizations/{organizationId}/members/{target.UserId}/tokens", new { name = "target's" });
         return new MatrixWorld(
             organizationId, ev, empty, main, side, wristbands[0], wristbands[1], wristbands[2], active, draft,
-            weeklyId, entry, device, target, token.Token, job.Id);
+            weeklyId, entry, device, target, token.Token, job.Id, ticket);
     }
 }
