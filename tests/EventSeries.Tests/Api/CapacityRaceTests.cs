@@ -190,6 +190,90 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
         Assert.True(frozen.Frozen <= 1, $"{frozen.Frozen} borrows waited for the shard that does not answer");
     }
 
+    /// <summary>
+    /// With the coordinator on a frozen silo, every shard waiting to borrow held up all its other
+    /// wristbands, exits included, so the whole cluster stalled for the freeze (the harness: 4-29
+    /// answers a second instead of 150, though two silos of three were healthy). A shard now goes
+    /// on serving while one borrow is under way.
+    /// </summary>
+    [Fact]
+    public async Task AShardWaitingToBorrow_StillLetsItsOtherWristbandsLeave()
+    {
+        var borrows = new HangBorrows();
+        var reserves = new CountReserves();
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s =>
+        {
+            s.AddSingleton<IIncomingGrainCallFilter>(borrows);
+            s.AddSingleton<IIncomingGrainCallFilter>(reserves);
+        });
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow(), general: 24, vip: 0, capacity: 1);
+        var sameShard = g.Wristbands.GroupBy(w => CapacityShards.Of(w.Id)).First(s => s.Count() >= 2).ToArray();
+        var (leaving, waiting) = (sameShard[0], sameShard[1]);
+        Assert.True((await g.ScanAsync(leaving.NfcId)).Allowed);
+
+        borrows.Armed = true;
+        var entry = client.PostAsync($"/api/events/{g.Event.Id}/scans", new { nfcId = waiting.NfcId, gateId = g.Main.Id, direction = "in", scanId = Guid.NewGuid() });
+        await Eventually.ValueAsync(() => Task.FromResult(borrows.Held), held => held == 1);
+
+        var exit = await g.ScanAsync(leaving.NfcId, direction: "out");
+        var stillWaiting = reserves.InFlight;
+        borrows.Thaw();
+        await entry;
+
+        Assert.True(exit.Allowed);
+        Assert.Equal(1, stillWaiting);
+    }
+
+    /// <summary>
+    /// With shards serving while they wait for the coordinator, an entry took the place a shard was
+    /// returning, and the coordinator lent it again (the harness: 501 of 500). A place on its way
+    /// back counts as used until the return answers.
+    /// </summary>
+    [Fact]
+    public async Task APlaceBeingReturned_IsNotTakenByAnEntryMeanwhile()
+    {
+        var returns = new HangReturns();
+        var reserves = new CountReserves();
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s =>
+        {
+            s.AddSingleton<IIncomingGrainCallFilter>(returns);
+            s.AddSingleton<IIncomingGrainCallFilter>(reserves);
+        });
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow(), general: 24, vip: 0, capacity: 1);
+        var shards = g.Wristbands.GroupBy(w => CapacityShards.Of(w.Id)).Where(s => s.Count() >= 2).ToArray();
+        var (leaving, arriving) = (shards[0].ElementAt(0), shards[0].ElementAt(1));
+        var elsewhere = shards[1].First();
+
+        // The series is full, and the shard of the one inside knows it (a borrow asked it for a place).
+        Assert.True((await g.ScanAsync(leaving.NfcId)).Allowed);
+        Assert.Equal(ScanReasons.CapacityReached, (await g.ScanAsync(elsewhere.NfcId)).Reason);
+
+        // Leaving frees the place, which the shard returns; the return hangs at the coordinator.
+        returns.Armed = true;
+        var exit = g.ScanAsync(leaving.NfcId, direction: "out");
+        await Eventually.ValueAsync(() => Task.FromResult(returns.Held), held => held == 1);
+        var started = reserves.Started;
+        var entry = client.PostAsync($"/api/events/{g.Event.Id}/scans", new { nfcId = arriving.NfcId, gateId = g.Main.Id, direction = "in", scanId = Guid.NewGuid() });
+        await Eventually.ValueAsync(() => Task.FromResult(reserves.Started), n => n > started);
+        returns.Thaw();
+        Assert.True((await exit).Allowed);
+        await entry;
+
+        // The place the coordinator got back must not also be the one the entry took.
+        await g.ScanAsync(elsewhere.NfcId);
+        foreach (var w in g.Wristbands)
+        {
+            await g.ScanAsync(w.NfcId);
+        }
+
+        Assert.Equal(1, await OccupancyAsync(host, g));
+        await AssertLedgerAddsUpAsync(client, g, 1);
+    }
+
     private static async Task AssertLedgerAddsUpAsync(ApiClient client, GateScenario g, int capacity)
     {
         var ledger = await client.GetOkAsync<CapacityLedgerView>($"/api/series/{g.Series.Id}/capacity");
@@ -203,6 +287,85 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
     private sealed record CapacityLedgerView(int? Capacity, int Pool, IReadOnlyList<ShardLedgerView> Shards, int InsideLogged);
 
     private sealed record ShardLedgerView(int Shard, int Lease, int? Budget, int? Inside, int? Reserved);
+
+    /// <summary>While armed, borrows hang (the coordinator's silo is frozen) until thawed.</summary>
+    private sealed class HangBorrows : IIncomingGrainCallFilter
+    {
+        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public volatile bool Armed;
+
+        public int Held => Volatile.Read(ref _held);
+
+        public void Thaw() => _thaw.TrySetResult();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (Armed && context.InterfaceMethod?.Name == nameof(ISeriesCapacityGrain.BorrowAsync))
+            {
+                Interlocked.Increment(ref _held);
+                await _thaw.Task;
+            }
+
+            await context.Invoke();
+        }
+    }
+
+    /// <summary>While armed, returns of places to the coordinator hang until thawed.</summary>
+    private sealed class HangReturns : IIncomingGrainCallFilter
+    {
+        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public volatile bool Armed;
+
+        public int Held => Volatile.Read(ref _held);
+
+        public void Thaw() => _thaw.TrySetResult();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (Armed && context.InterfaceMethod?.Name == nameof(ISeriesCapacityGrain.ReturnAsync))
+            {
+                Interlocked.Increment(ref _held);
+                await _thaw.Task;
+            }
+
+            await context.Invoke();
+        }
+    }
+
+    /// <summary>Counts shard reservations started and under way.</summary>
+    private sealed class CountReserves : IIncomingGrainCallFilter
+    {
+        private int _inFlight;
+        private int _started;
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        public int Started => Volatile.Read(ref _started);
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name != nameof(ICapacityShardGrain.ReserveAsync))
+            {
+                await context.Invoke();
+                return;
+            }
+
+            Interlocked.Increment(ref _started);
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                await context.Invoke();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
 
     /// <summary>While armed, the next call of one method runs and then its answer is lost.</summary>
     private sealed class LoseNextAnswer(string grain, string method) : IIncomingGrainCallFilter

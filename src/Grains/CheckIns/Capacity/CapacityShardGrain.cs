@@ -2,6 +2,7 @@ using EventSeries.CheckIns;
 using EventSeries.Persistence.CheckIns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.CheckIns.Capacity;
@@ -24,10 +25,15 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// place. A count cannot see rows still being written for reservations of an activation that ended
 /// by a fault, so after such an end (<see cref="CapacityShardState.Settled"/> false) the shard holds
 /// its first lease's unused places as possibly taken until reservations have timed out, then counts again.</para>
+/// <para>The shard is reentrant: while it waits for the coordinator (a borrow, a return) it goes
+/// on taking and freeing places, so a coordinator on a frozen or dead silo holds up only the entries
+/// that need a borrow, never exits or entries it has places for. Every change to its counts is made
+/// between awaits and every decision is checked again after one; a place on its way back to the
+/// coordinator counts as used until the return answers.</para>
 /// <para>The shard never calls the coordinator while activating: the coordinator may be the one
 /// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
-[GrainType("capacity-shard")]
+[GrainType("capacity-shard"), Reentrant]
 public sealed partial class CapacityShardGrain(
     [PersistentState("capacity-shard", StorageNames.Main)] IPersistentState<CapacityShardState> state,
     CapacityStore store, IOptions<CapacityOptions> options, ILogger<CapacityShardGrain> logger)
@@ -75,10 +81,20 @@ public sealed partial class CapacityShardGrain(
     private bool _moved;
     private DateTimeOffset _countedAt;
 
+    /// <summary>The borrow under way, which every entry that finds no place waits for, and how many wait.</summary>
+    private Task? _borrowing;
+    private int _waitingToBorrow;
+
+    /// <summary>Borrows one entry waits for before it is refused, when others took what each brought.</summary>
+    private const int MaxBorrowsPerEntry = 3;
+
     private int Budget => _lease?.Budget ?? 0;
 
-    /// <summary>Places not free to lend: wristbands inside (reservations included) and places held back.</summary>
-    private int Used => _inside + _heldBack;
+    /// <summary>A freed place on its way back to the coordinator: not this shard's to give while the return is under way.</summary>
+    private int _returning;
+
+    /// <summary>Places not free to lend: wristbands inside (reservations included), places held back and places being returned.</summary>
+    private int Used => _inside + _heldBack + _returning;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,19 +131,26 @@ public sealed partial class CapacityShardGrain(
 
     public async Task<bool> ReserveAsync(Guid entryId)
     {
-        // SurrenderAsync may run during any await here and adopt a newer lease; a lease is only
-        // ever taken whole (Adopt), never added to, so an await cannot lose what it changed.
+        // Other calls run during any await here (the grain is reentrant) and may adopt a newer
+        // lease or take places; a lease is only ever taken whole (Adopt), never added to, and the
+        // place is checked again after every await, so an await cannot lose what it changed.
         if (_lease is null)
         {
             Adopt(await Coordinator.GetLeaseAsync(_shard));
         }
 
-        if (Used >= Budget)
+        for (var borrows = 0; Used >= Budget; borrows++)
         {
-            Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(1, Budget / 4)));
-            if (Used >= Budget)
+            var before = Budget;
+            if (borrows == MaxBorrowsPerEntry)
             {
                 return false;
+            }
+
+            await BorrowAsync();
+            if (Budget <= before && Used >= Budget)
+            {
+                return false; // the borrow found nothing
             }
         }
 
@@ -212,6 +235,37 @@ public sealed partial class CapacityShardGrain(
     }
 
     /// <summary>
+    /// One borrow at a time per shard: entries that find no place wait for the one under way, so a
+    /// coordinator that does not answer costs its response timeout once, not once per entry, and
+    /// everything that needs no borrow (exits, entries with a place here) goes on meanwhile.
+    /// </summary>
+    private async Task BorrowAsync()
+    {
+        _waitingToBorrow++;
+        try
+        {
+            await (_borrowing ??= BorrowOnceAsync());
+        }
+        finally
+        {
+            _waitingToBorrow--;
+        }
+    }
+
+    private async Task BorrowOnceAsync()
+    {
+        try
+        {
+            await Task.Yield(); // let entries arriving in this turn join before the want is counted
+            Adopt(await Coordinator.BorrowAsync(_shard, Math.Max(Math.Max(1, Budget / 4), _waitingToBorrow)));
+        }
+        finally
+        {
+            _borrowing = null;
+        }
+    }
+
+    /// <summary>
     /// After an unsettled end, the first lease's unused places may be taken by rows the previous
     /// activation reserved and live silos are still writing: hold them until reservations time out.
     /// </summary>
@@ -262,6 +316,7 @@ public sealed partial class CapacityShardGrain(
         }
 
         _seriesFull = false;
+        _returning++;
         try
         {
             Adopt(await Coordinator.ReturnAsync(_shard, 1, held.Version));
@@ -276,6 +331,11 @@ public sealed partial class CapacityShardGrain(
             }
 
             LogReturnFailed(logger, e, _shard, _seriesId);
+        }
+        finally
+        {
+            // Only now: entries arriving during the return must not take the place being returned.
+            _returning--;
         }
     }
 
