@@ -199,7 +199,7 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
     [Fact]
     public async Task AShardWaitingToBorrow_StillLetsItsOtherWristbandsLeave()
     {
-        var borrows = new HangBorrows();
+        var borrows = new HangCalls(nameof(ISeriesCapacityGrain.BorrowAsync));
         var reserves = new CountReserves();
         await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s =>
         {
@@ -234,7 +234,7 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
     [Fact]
     public async Task APlaceBeingReturned_IsNotTakenByAnEntryMeanwhile()
     {
-        var returns = new HangReturns();
+        var returns = new HangCalls(nameof(ISeriesCapacityGrain.ReturnAsync));
         var reserves = new CountReserves();
         await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s =>
         {
@@ -288,8 +288,8 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
 
     private sealed record ShardLedgerView(int Shard, int Lease, int? Budget, int? Inside, int? Reserved);
 
-    /// <summary>While armed, borrows hang (the coordinator's silo is frozen) until thawed.</summary>
-    private sealed class HangBorrows : IIncomingGrainCallFilter
+    /// <summary>While armed, calls of one method hang (their grain's silo is frozen) until thawed; counts how many were held.</summary>
+    private sealed class HangCalls(string method) : IIncomingGrainCallFilter
     {
         private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _held;
@@ -302,31 +302,7 @@ public sealed class CapacityRaceTests(PostgresServer postgres)
 
         public async Task Invoke(IIncomingGrainCallContext context)
         {
-            if (Armed && context.InterfaceMethod?.Name == nameof(ISeriesCapacityGrain.BorrowAsync))
-            {
-                Interlocked.Increment(ref _held);
-                await _thaw.Task;
-            }
-
-            await context.Invoke();
-        }
-    }
-
-    /// <summary>While armed, returns of places to the coordinator hang until thawed.</summary>
-    private sealed class HangReturns : IIncomingGrainCallFilter
-    {
-        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _held;
-
-        public volatile bool Armed;
-
-        public int Held => Volatile.Read(ref _held);
-
-        public void Thaw() => _thaw.TrySetResult();
-
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            if (Armed && context.InterfaceMethod?.Name == nameof(ISeriesCapacityGrain.ReturnAsync))
+            if (Armed && context.InterfaceMethod?.Name == method)
             {
                 Interlocked.Increment(ref _held);
                 await _thaw.Task;
