@@ -20,8 +20,8 @@
 #   API_HTTP_BASE=5300               API-only process N serves HTTP on API_HTTP_BASE+N
 #   LB=nginx LB_PORT=8080            nginx in front (LB=none: no balancer); nginx is installed from Debian if missing
 #   UPSTREAM=all                     what nginx balances over: all (silos and API processes) or apis (API processes only)
-#   NGINX_SCAN_READ_TIMEOUT=1s       how long nginx waits for a scan's answer before resending it (same scanId) to the
-#                                    next process: a frozen co-hosted API accepts and never answers (deploy/README.md)
+#   NGINX_SCAN_READ_TIMEOUT=3s       how long nginx waits for a scan's answer before resending it to the next process
+#                                    (longer than the API's scan deadline, EventSeries:Scans:Deadline, 2.5 s)
 #   NGINX_SCAN_RETRY="error timeout http_502"   when nginx resends a scan (proxy_next_upstream; see deploy/README.md)
 #   NGINX_MAX_FAILS=0 NGINX_FAIL_TIMEOUT=10s  failed tries within FAIL_TIMEOUT that take a process out for FAIL_TIMEOUT (0: never)
 #   SILO_ARGS= API_ARGS=             extra arguments for every silo / API process (e.g. membership timeouts)
@@ -44,7 +44,7 @@ API_HTTP_BASE=${API_HTTP_BASE:-5300}
 LB=${LB:-nginx}
 LB_PORT=${LB_PORT:-8080}
 UPSTREAM=${UPSTREAM:-all}
-NGINX_SCAN_READ_TIMEOUT=${NGINX_SCAN_READ_TIMEOUT:-1s}
+NGINX_SCAN_READ_TIMEOUT=${NGINX_SCAN_READ_TIMEOUT:-3s}
 NGINX_SCAN_RETRY=${NGINX_SCAN_RETRY:-error timeout http_502}
 NGINX_MAX_FAILS=${NGINX_MAX_FAILS:-0}
 NGINX_FAIL_TIMEOUT=${NGINX_FAIL_TIMEOUT:-10s}
@@ -244,9 +244,8 @@ start_api() {
 # nginx's configuration: one upstream of every HTTP process. Scans carry a scanId that makes a
 # resend return the first verdict, so only the scan route lets nginx resend a POST that was
 # already sent (non_idempotent) when a process fails or does not answer within
-# NGINX_SCAN_READ_TIMEOUT (1 s, shorter than the API's own 2.5 s scan deadline: a frozen silo's
-# co-hosted API accepts connections and never answers; a scan resent while a live process still
-# works on it is answered once, by its scanId). Every other POST/PUT/DELETE is resent only if it never reached a process.
+# NGINX_SCAN_READ_TIMEOUT (longer than the API's own scan deadline: a process retrying a scan
+# answers, 200 or 503, before nginx gives up on it). Every other POST/PUT/DELETE is resent only if it never reached a process.
 # 503 is passed through, not retried: it means the database or cluster cannot decide now,
 # which another process would say too, and it carries Retry-After for the scanner.
 # No process is taken out for failing (NGINX_MAX_FAILS=0): nginx counts every timeout as the
