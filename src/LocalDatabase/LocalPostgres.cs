@@ -217,10 +217,15 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         // too long for a socket address means TCP only, which is all this class uses. pg_ctl runs -o through /bin/sh.
         var socketFits = Encoding.UTF8.GetByteCount(Path.Combine(DataDirectory, $".s.PGSQL.{Port}")) <= MaxSocketPathBytes;
         var socketDirectories = socketFits ? "\"" + DataDirectory.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : "";
-        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={ProcessRunner.ShellQuote(socketDirectories)} -c max_connections=300";
+        var options = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={ProcessRunner.ShellQuote(socketDirectories)}";
         if (_ephemeral)
         {
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+            // A test run's server: many hosts and clusters in parallel, each with its own pools.
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000";
+        }
+        else
+        {
+            options += " -c max_connections=300";
         }
 
         var log = Path.Combine(DataDirectory, "postgres.log");

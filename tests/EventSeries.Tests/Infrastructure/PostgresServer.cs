@@ -46,6 +46,24 @@ public sealed class PostgresServer : IAsyncLifetime
         return WithDatabase(name, pooling: true);
     }
 
+    /// <summary>How many sessions are connected to <paramref name="database"/> now.</summary>
+    public async Task<long> ConnectionsToAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(WithDatabase("postgres", pooling: false));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<int> MaxConnectionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(WithDatabase("postgres", pooling: false));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SHOW max_connections", connection);
+        return int.Parse((string)(await command.ExecuteScalarAsync())!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -55,6 +73,14 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
+    // Idle connections close after 2 s, not Npgsql's default minute: dozens of hosts and clusters
+    // come and go during a run, and their leftover pools add up against max_connections.
     private string WithDatabase(string database, bool pooling) =>
-        new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = database, Pooling = pooling }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(_adminConnectionString)
+        {
+            Database = database,
+            Pooling = pooling,
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString;
 }
