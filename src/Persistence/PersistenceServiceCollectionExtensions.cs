@@ -1,5 +1,6 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Imports;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Persistence.Queries;
@@ -59,6 +60,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<TicketStore>();
         services.TryAddSingleton<TicketQueries>();
+        services.TryAddSingleton<ImportJobStore>();
+        services.TryAddSingleton<WristbandImporter>();
         return services;
     }
 

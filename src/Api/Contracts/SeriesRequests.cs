@@ -134,3 +134,14 @@ public sealed class BulkAssignWristbandsRequest
 
     public WristbandAssignment ToAssignment() => new([.. WristbandIds ?? []], [.. (NfcIds ?? []).Select(n => n ?? "")]);
 }
+
+/// <summary>
+/// Body of POST /api/series/{id}/wristbands/assign-all: which of the event's wristbands (a category,
+/// an import, both; an empty body means every wristband of the event).
+/// </summary>
+public sealed class AssignAllRequest
+{
+    public string? Category { get; init; }
+
+    public Guid? ImportId { get; init; }
+}

@@ -24,10 +24,16 @@ public static class SeriesAssignmentEndpoints
             .WithSummary("Assigns one wristband by id or NFC UID; refused (409) beyond its category's limit.");
         group.MapPost("/wristbands/bulk", BulkAssignAsync).WithName("BulkAssignSeriesWristbands")
             .WithSummary("Assigns up to 10,000 wristbands, all or nothing, within category limits.");
+        group.MapPost("/wristbands/assign-all", AssignAllAsync).WithName("AssignAllSeriesWristbands")
+            .WithSummary("Assigns every wristband of the event of a category, of an import (the wristbands it created or changed), both, or all, " +
+                "in one request without listing UIDs; all or nothing within category limits.");
         group.MapDelete("/wristbands/{wristbandId:guid}", UnassignWristbandAsync).WithName("UnassignSeriesWristband")
             .WithSummary("Removes a wristband from the series.");
         return app;
     }
+
+    public static async Task<Ok<AssignmentResult>> AssignAllAsync(Guid seriesId, AssignAllRequest request, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ISeriesGrain>(seriesId).AssignInBulkAsync(http.Caller(), new BulkAssignment(request.Category, request.ImportId)));
 
     public static async Task<Ok<ImmutableArray<Guid>>> ListGatesAsync(Guid seriesId, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok((await grains.GetGrain<ISeriesGrain>(seriesId).GetAsync(http.Caller())).GateIds);

@@ -1,3 +1,4 @@
+using EventSeries.Api.Imports;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EventSeries.Api.Auth;
@@ -37,6 +38,9 @@ public static class ApiHostingExtensions
         services.AddEventSeriesPersistence();
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<CallerCache>();
+        services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section);
+        services.TryAddSingleton<ImportRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportRunner>());
         services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());
         services.AddHostedService<ChangeFeed>();
         services.TryAddSingleton<AuthenticationThrottle>();
@@ -94,6 +98,7 @@ public static class ApiHostingExtensions
         api.MapGateEndpoints();
         api.MapWristbandEndpoints();
         api.MapTicketEndpoints();
+        api.MapImportEndpoints();
         api.MapSeriesEndpoints();
         api.MapRecurringSeriesEndpoints();
         api.MapSeriesJobEndpoints();

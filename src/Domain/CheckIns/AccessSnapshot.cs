@@ -29,4 +29,11 @@ public readonly record struct Presence(int LastSeq, int Inside, int Entries)
 public sealed record AccessSnapshot(
     WristbandInfo? Wristband,
     ImmutableHashSet<Guid> AssignedSeries,
-    ImmutableDictionary<Guid, Presence> Presence);
+    ImmutableDictionary<Guid, Presence> Presence)
+{
+    /// <summary>
+    /// The event's <c>wristbands_version</c>, read before the wristband's row: an import that
+    /// changed wristbands raises it, and a gate holding an older one reads its row again.
+    /// </summary>
+    public long WristbandsVersion { get; init; }
+}

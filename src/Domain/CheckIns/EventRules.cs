@@ -14,6 +14,12 @@ public sealed record EventRules(
     ImmutableDictionary<Guid, GateRules> Gates,
     ImmutableArray<SeriesRules> Series)
 {
+    /// <summary>
+    /// The event's <c>wristbands_version</c>: raised by an import that changed wristbands, so each
+    /// wristband's gate memory that read an older one reads its row again at its next scan.
+    /// </summary>
+    public long WristbandsVersion { get; init; }
+
     /// <summary>Series by id.</summary>
     public ImmutableDictionary<Guid, SeriesRules> SeriesById { get; } = Series.ToImmutableDictionary(s => s.Id);
 

@@ -56,6 +56,13 @@ public interface ISeriesGrain : IGrainWithGuidKey
     [Alias("assign-wristbands")]
     Task<AssignmentResult> AssignWristbandsAsync(Caller caller, WristbandAssignment assignment);
 
+    /// <summary>
+    /// Assigns every matching wristband of the event in one statement (a million take seconds, so
+    /// this call may take longer than others), all or nothing within the category limits.
+    /// </summary>
+    [Alias("assign-in-bulk"), ResponseTimeout("00:02:00")]
+    Task<AssignmentResult> AssignInBulkAsync(Caller caller, BulkAssignment assignment);
+
     /// <summary>Removes one wristband from the series.</summary>
     [Alias("unassign-wristband")]
     Task UnassignWristbandAsync(Caller caller, Guid wristbandId);

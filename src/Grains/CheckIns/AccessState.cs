@@ -27,6 +27,9 @@ internal sealed class AccessState(AccessSnapshot snapshot, DateTimeOffset loaded
     /// <summary>When the snapshot was read: assignments added later are found by reading again.</summary>
     public DateTimeOffset LoadedAt { get; } = loadedAt;
 
+    /// <summary>The event's wristbands version the snapshot was read at (see <see cref="EventRules.WristbandsVersion"/>).</summary>
+    public long WristbandsVersion { get; } = snapshot.WristbandsVersion;
+
     public void Unassign(Guid seriesId) => Assigned = Assigned.Remove(seriesId);
 
     public Presence PresenceIn(Guid seriesId)

@@ -50,6 +50,11 @@ public sealed partial class WristbandAccessGrain(
         var gate = rules.Gates.GetValueOrDefault(scan.GateId) ?? throw DomainException.NotFound("Gate");
         scan.Caller.AuthorizeScan(rules.OrganizationId, _eventId, scan.GateId);
         var target = scan.SeriesId is { } seriesId ? rules.SeriesById.GetValueOrDefault(seriesId) ?? throw DomainException.NotFound("Series") : null;
+        if (rules.WristbandsVersion > _state.WristbandsVersion)
+        {
+            // An import changed the event's wristbands (status, category) since this one was read.
+            await ReloadAsync();
+        }
 
         for (var attempt = 0; ; attempt++)
         {

@@ -46,15 +46,25 @@ public sealed partial class SeriesGrain(
 
     /// <summary>
     /// Before each call, confirms the row still exists: deleting the series' event deletes it by
-    /// cascade without this grain, and memory must not go on answering (or writing) for it.
-    /// One primary-key read; series calls are administrative, scans never come here.
+    /// cascade without this grain, and memory must not go on answering (or writing) for it. A row
+    /// with another version than memory's was changed by a bulk writer (an import assigning
+    /// wristbands), so memory is read again. One primary-key read; series calls are
+    /// administrative, scans never come here.
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (_state is not null && !await store.ExistsAsync(Id))
+        if (_state is not null)
         {
-            _state = null;
-            DeactivateOnIdle();
+            var version = await store.VersionAsync(Id);
+            if (version is null)
+            {
+                _state = null;
+                DeactivateOnIdle();
+            }
+            else if (version != _state.Series.Version && await store.LoadAsync(Id) is { } snapshot)
+            {
+                _state = new SeriesState(snapshot);
+            }
         }
 
         await context.Invoke();
@@ -214,6 +224,28 @@ public sealed partial class SeriesGrain(
         }
 
         return new AssignmentResult(fresh.Count, already.Count, state.Categories());
+    }
+
+    public async Task<AssignmentResult> AssignInBulkAsync(Caller caller, BulkAssignment assignment)
+    {
+        var state = Visible(caller, Permission.AssignWristbands);
+        SeriesLifecycleRules.EnsureEditable(state.Series.Lifecycle);
+        if (assignment.Category is { } category && !EventValidation.CategoryName().IsMatch(category))
+        {
+            throw DomainException.Invalid("category", $"'{category}' is not a category name.");
+        }
+
+        var now = time.Now();
+        var limits = state.Limits.ToDictionary(l => l.Key, l => l.Value);
+        var (added, already) = await store.AssignInBulkAsync(Id, state.Series.EventId, assignment.Category, assignment.ImportId, limits, state.Series.Version, now,
+            Audit(caller, state, now, "series.wristbands.assign-bulk", new { assigned = state.Assigned }, new { assignment.Category, assignment.ImportId }));
+        foreach (var (addedCategory, count) in added)
+        {
+            state.Assigned[addedCategory] = state.Assigned.GetValueOrDefault(addedCategory) + count;
+        }
+
+        state.Touch(now); // the write bumped the row's version either way
+        return new AssignmentResult(added.Values.Sum(), already, state.Categories());
     }
 
     public async Task UnassignWristbandAsync(Caller caller, Guid wristbandId)

@@ -20,6 +20,7 @@ public sealed class AccessStore(NpgsqlDataSource db)
         var args = new { eventIds = keys.Select(k => k.EventId).ToArray(), nfcIds = keys.Select(k => k.NfcId).ToArray() };
         using var results = await connection.QueryMultipleAsync(
             """
+            SELECT id, wristbands_version FROM events WHERE id = ANY(@eventIds);
             SELECT x.event_id AS EventId, x.nfc_id AS NfcId, x.id, x.organization_id AS OrganizationId, x.category, x.status
               FROM wristbands x JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id;
             SELECT a.wristband_id AS WristbandId, a.series_id AS SeriesId FROM series_wristband_assignments a
@@ -34,6 +35,8 @@ public sealed class AccessStore(NpgsqlDataSource db)
               JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id;
             """,
             args);
+        // Read first, in its own statement: a version read after the row could be newer than the row.
+        var versions = (await results.ReadAsync<(Guid EventId, long Version)>()).ToDictionary(v => v.EventId, v => v.Version);
         var wristbands = (await results.ReadAsync<WristbandRow>()).ToDictionary(r => (r.EventId, r.NfcId));
         var assigned = (await results.ReadAsync<AssignmentRow>()).ToLookup(r => r.WristbandId);
         var presence = (await results.ReadAsync<PresenceRow>()).ToLookup(r => r.WristbandId);
@@ -47,7 +50,10 @@ public sealed class AccessStore(NpgsqlDataSource db)
                 },
                 [.. assigned[w.Id].Select(a => a.SeriesId)],
                 presence[w.Id].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries)))
-            : new AccessSnapshot(null, [], ImmutableDictionary<Guid, Presence>.Empty));
+            {
+                WristbandsVersion = versions.GetValueOrDefault(k.EventId),
+            }
+            : new AccessSnapshot(null, [], ImmutableDictionary<Guid, Presence>.Empty) { WristbandsVersion = versions.GetValueOrDefault(k.EventId) });
     }
 
     /// <summary>The verdict first given to a scan id (after the log refused it as a repeat), or null.</summary>

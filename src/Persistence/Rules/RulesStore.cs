@@ -14,7 +14,7 @@ public sealed class RulesStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         using var results = await connection.QueryMultipleAsync(
             """
-            SELECT organization_id AS OrganizationId, time_zone AS TimeZone FROM events WHERE id = @eventId;
+            SELECT organization_id AS OrganizationId, time_zone AS TimeZone, wristbands_version AS WristbandsVersion FROM events WHERE id = @eventId;
             SELECT id, name, status, allowed_categories, kind FROM gates WHERE event_id = @eventId;
             SELECT s.id, s.name, s.starts_at, s.ends_at, s.checkin_opens_minutes_before, s.checkin_closes_minutes_after, s.lifecycle_status,
                    s.capacity, s.reentry_policy, coalesce(array_agg(g.gate_id) FILTER (WHERE g.gate_id IS NOT NULL), '{}') AS gate_ids
@@ -43,7 +43,10 @@ public sealed class RulesStore(NpgsqlDataSource db)
                 return new SeriesRules(
                     s.Id, s.Name, starts, ends, window.OpensAt(starts), window.ClosesAt(starts, ends), DbText.FromDb<SeriesLifecycle>(s.Lifecycle),
                     s.Capacity, DbText.FromDb<ReentryPolicy>(s.Reentry), [.. s.GateIds]);
-            })]);
+            })])
+        {
+            WristbandsVersion = e.WristbandsVersion,
+        };
     }
 
     private sealed class EventHeader
@@ -51,6 +54,8 @@ public sealed class RulesStore(NpgsqlDataSource db)
         public Guid OrganizationId { get; set; }
 
         public string TimeZone { get; set; } = "UTC";
+
+        public long WristbandsVersion { get; set; }
     }
 
 

@@ -162,10 +162,11 @@ public sealed class SeriesStore(NpgsqlDataSource db)
 
     /// <summary>The organization an event belongs to, or null when there is no such event.</summary>
     /// <summary>Whether the series' row still exists (deleting its event deletes it by cascade).</summary>
-    public async Task<bool> ExistsAsync(Guid seriesId)
+    /// <summary>The series' version now, or null when its row is gone.</summary>
+    public async Task<int?> VersionAsync(Guid seriesId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM event_series WHERE id = @seriesId)", new { seriesId });
+        return await connection.ExecuteScalarAsync<int?>("SELECT version FROM event_series WHERE id = @seriesId", new { seriesId });
     }
 
     public async Task<Guid?> FindEventOrganizationAsync(Guid eventId)
@@ -230,6 +231,77 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             new { seriesId, now = now.UtcDateTime, ids = wristbands.Select(w => w.Id).ToArray(), categories = wristbands.Select(w => w.Category).ToArray() },
             tx),
             changesScanRules: false);
+
+    /// <summary>
+    /// Assigns every wristband of the event that matches (a category, an import, both or neither)
+    /// in one statement; refuses all (409 category_limit) when a limit would be passed. Returns the
+    /// assignments added per category and how many matching wristbands were assigned already.
+    /// </summary>
+    public async Task<(Dictionary<string, int> Added, int Already)> AssignInBulkAsync(
+        Guid seriesId, Guid eventId, string? category, Guid? importId, IReadOnlyDictionary<string, int> limits, int expectedVersion, DateTimeOffset now, AuditEntry audit)
+    {
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        long matching = 0;
+        await InVersionedTransactionAsync(
+            seriesId,
+            expectedVersion,
+            now,
+            audit,
+            async (connection, tx) =>
+            {
+                var args = new { seriesId, eventId, category, importId, now = now.UtcDateTime };
+                if (category is not null && !await connection.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT 1 FROM categories WHERE event_id = @eventId AND name = @category)", args, tx))
+                {
+                    throw new RowNotFoundException("Category");
+                }
+
+                // An import of another event (or organization) is not found here: tenancy is checked where the rows are.
+                if (importId is not null && !await connection.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT 1 FROM import_jobs WHERE id = @importId AND event_id = @eventId)", args, tx))
+                {
+                    throw new RowNotFoundException("Import");
+                }
+
+                const string matches =
+                    "w.event_id = @eventId AND (@category::text IS NULL OR w.category = @category) AND (@importId::uuid IS NULL OR w.import_id = @importId)";
+                matching = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM wristbands w WHERE {matches}", args, tx, commandTimeout: 0);
+                var rows = await connection.QueryAsync<(string Category, long Count)>(
+                    $"""
+                    WITH added AS (
+                        INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
+                        SELECT @seriesId, w.id, w.category, @now FROM wristbands w WHERE {matches}
+                        ON CONFLICT DO NOTHING
+                        RETURNING category)
+                    SELECT category, count(*) FROM added GROUP BY category
+                    """,
+                    args,
+                    tx,
+                    commandTimeout: 0);
+                foreach (var (addedCategory, count) in rows)
+                {
+                    added[addedCategory] = (int)count;
+                }
+
+                var limited = added.Keys.Where(limits.ContainsKey).ToArray();
+                if (limited.Length == 0)
+                {
+                    return;
+                }
+
+                var over = (await connection.QueryAsync<(string Category, long Count)>(
+                    "SELECT category, count(*) FROM series_wristband_assignments WHERE series_id = @seriesId AND category = ANY(@limited) GROUP BY category",
+                    new { seriesId, limited },
+                    tx)).Where(c => c.Count > limits[c.Category]).ToList();
+                if (over.Count > 0)
+                {
+                    throw new WriteConflictException("category_limit", string.Join(" ", over.Select(o =>
+                        $"Category '{o.Category}' allows {limits[o.Category]} wristbands; this would make {o.Count}.")) + " Nothing was assigned.");
+                }
+            },
+            changesScanRules: false);
+        return (added, (int)(matching - added.Values.Sum()));
+    }
 
     /// <summary>Removes one assignment; returns the wristband's category and NFC UID (404 when it was not assigned).</summary>
     public async Task<(string Category, string NfcId)> UnassignAsync(Guid seriesId, Guid wristbandId, int expectedVersion, DateTimeOffset now, AuditEntry audit)
