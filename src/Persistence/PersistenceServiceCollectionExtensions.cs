@@ -1,5 +1,6 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Integrations;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Persistence.Queries;
@@ -59,6 +60,9 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<TicketStore>();
         services.TryAddSingleton<TicketQueries>();
+        services.TryAddSingleton<IntegrationSecretStore>();
+        services.TryAddSingleton<IntegrationLookups>();
+        services.TryAddSingleton<DeliveryStore>();
         return services;
     }
 
