@@ -4,6 +4,7 @@ using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
 using EventSeries.Api.Health;
+using EventSeries.Api.Integrations;
 using EventSeries.Api.Scans;
 using EventSeries.Persistence;
 using EventSeries.Persistence.Notifications;
@@ -47,6 +48,7 @@ public static class ApiHostingExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddEventSeriesScans();
+        services.AddEventSeriesIntegrations();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -83,6 +85,7 @@ public static class ApiHostingExtensions
         app.UseNulCharacterGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -103,9 +106,13 @@ public static class ApiHostingExtensions
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
+        api.MapIntegrationEndpoints();
 
         var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner).WithProblemResponses();
         scanners.MapScannerEndpoints();
+
+        // Signed deliveries: the signature, not a bearer token, authenticates them.
+        app.MapWebhookEndpoints();
         return app;
     }
 }
