@@ -59,7 +59,7 @@ public sealed class WebhookEvents(IGrainFactory grains, IntegrationLookups looku
             var grain = grains.GetGrain<ITicketGrain>(ticketId);
             var before = await grain.GetAsync(caller);
             var after = await grain.SetHolderAsync(caller, data.HolderName, data.HolderEmail);
-            var changed = after.UpdatedAt != before.UpdatedAt;
+            var changed = (after.HolderName, after.HolderEmail) != (before.HolderName, before.HolderEmail);
             return new(deliveryId, type, changed, changed ? "changed" : "unchanged", ticketId, after.WristbandId, Name(after.Status));
         }
 
