@@ -24,6 +24,14 @@ app=$(build "$project") || { echo "$app" >&2; exit 1; }
 if [ -n "${ConnectionStrings__EventSeries:-}" ]; then
   exec dotnet "$app" "$@"
 fi
+# Development only: a key for the webhook signing secrets at rest, made once and kept owner-only
+# beside the database (production passes EventSeries__Integrations__SecretKey from its secret store).
+if [ -z "${EventSeries__Integrations__SecretKey:-}" ]; then
+  mkdir -p .data
+  [ -s .data/integrations-key ] || (umask 077 && head -c 32 /dev/urandom | base64 > .data/integrations-key)
+  EventSeries__Integrations__SecretKey=$(cat .data/integrations-key)
+  export EventSeries__Integrations__SecretKey
+fi
 scripts/ensure-postgres.sh >/dev/null
 launcher=$(build src/LocalDatabase) || { echo "$launcher" >&2; exit 1; }
 exec dotnet "$launcher" "$PWD/.data/postgres" -- dotnet "$app" "$@"

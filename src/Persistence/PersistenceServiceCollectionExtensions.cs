@@ -1,6 +1,7 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Imports;
+using EventSeries.Persistence.Integrations;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
 using EventSeries.Persistence.Queries;
@@ -62,6 +63,9 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<TicketQueries>();
         services.TryAddSingleton<ImportJobStore>();
         services.TryAddSingleton<WristbandImporter>();
+        services.TryAddSingleton<IntegrationSecretStore>();
+        services.TryAddSingleton<IntegrationLookups>();
+        services.TryAddSingleton<DeliveryStore>();
         return services;
     }
 

@@ -66,7 +66,7 @@ public sealed partial class DomainExceptionHandler(IProblemDetailsService proble
         && !http.RequestAborted.IsCancellationRequested
         && http.Features.Get<ScanDeadline>() is { HasExpired: true };
 
-    private static ProblemDetails FromDomain(DomainException e)
+    internal static ProblemDetails FromDomain(DomainException e)
     {
         var status = e.Kind switch
         {

@@ -5,6 +5,7 @@ using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
 using EventSeries.Api.Health;
+using EventSeries.Api.Integrations;
 using EventSeries.Api.Scans;
 using EventSeries.Persistence;
 using EventSeries.Persistence.Notifications;
@@ -51,6 +52,7 @@ public static class ApiHostingExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddEventSeriesScans();
+        services.AddEventSeriesIntegrations();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -87,6 +89,7 @@ public static class ApiHostingExtensions
         app.UseNulCharacterGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -108,9 +111,13 @@ public static class ApiHostingExtensions
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
+        api.MapIntegrationEndpoints();
 
         var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner).WithProblemResponses();
         scanners.MapScannerEndpoints();
+
+        // Signed deliveries: the signature, not a bearer token, authenticates them.
+        app.MapWebhookEndpoints();
         return app;
     }
 }

@@ -27,12 +27,34 @@ public sealed record class Caller(
     [Id(4)]
     public Guid? BoundTo { get; init; }
 
+    /// <summary>
+    /// Set when the caller is an integration (a signed webhook delivery): its name, e.g.
+    /// <c>integration:payments</c>. It holds no user id (audit entries name it as the actor) and may
+    /// only do what <see cref="IntegrationPermissions"/> lists.
+    /// </summary>
+    [Id(5)]
+    public string? Integration { get; init; }
+
+    /// <summary>What an integration may do: read, and change tickets and wristbands.</summary>
+    public static readonly ImmutableHashSet<Permission> IntegrationPermissions =
+        [Permission.View, Permission.ViewPersonalData, Permission.ManageTickets, Permission.ManageWristbands];
+
     /// <summary>Whether the caller holds a personal token: a person's, not bound to one organization.</summary>
     public bool HasPersonalToken => Scanner is null && BoundTo is null;
 
     /// <summary>A scanner device as a caller.</summary>
     public static Caller ForDevice(ScannerScope scope, string name) =>
         new(scope.DeviceId, $"scanner {name}", ImmutableDictionary<Guid, Role>.Empty.Add(scope.OrganizationId, Role.Member)) { Scanner = scope, BoundTo = scope.OrganizationId };
+
+    /// <summary>
+    /// An integration of one organization as a caller, after its delivery's signature was checked
+    /// with that organization's secret: a manager there, limited to <see cref="IntegrationPermissions"/>.
+    /// </summary>
+    public static Caller ForIntegration(Guid organizationId, string kind) =>
+        new(Guid.Empty, $"integration:{kind}", ImmutableDictionary<Guid, Role>.Empty.Add(organizationId, Role.Manager))
+        {
+            Integration = $"integration:{kind}", BoundTo = organizationId,
+        };
 
     /// <summary>The caller's role in <paramref name="organizationId"/>, or null when not a member.</summary>
     public Role? RoleIn(Guid organizationId) =>
@@ -51,6 +73,11 @@ public sealed record class Caller(
         if (Scanner is not null && permission != Permission.Scan)
         {
             throw DomainException.Forbidden("A scanner device may only scan.");
+        }
+
+        if (Integration is not null && !IntegrationPermissions.Contains(permission))
+        {
+            throw DomainException.Forbidden("An integration may only change tickets and wristbands.");
         }
 
         if (!RolePolicy.Allows(role, permission))

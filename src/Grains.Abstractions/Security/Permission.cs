@@ -59,4 +59,7 @@ public enum Permission
 
     /// <summary>Create, edit, void and refund tickets, and exchange them for wristbands at the box office.</summary>
     ManageTickets,
+
+    /// <summary>Create, rotate and revoke the signing secrets of incoming webhooks (payments, CRM, ticket shop).</summary>
+    ManageIntegrations,
 }

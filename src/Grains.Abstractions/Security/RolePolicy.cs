@@ -24,6 +24,7 @@ public static class RolePolicy
         Permission.ViewPersonalData => Role.Member,
         Permission.RecomputeMetrics => Role.Member,
         Permission.ManageTickets => Role.Manager,
+        Permission.ManageIntegrations => Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 

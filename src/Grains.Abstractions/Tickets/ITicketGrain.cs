@@ -33,4 +33,16 @@ public interface ITicketGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("exchange")]
     Task<TicketView> ExchangeAsync(Caller caller, string nfcId, bool replace);
+
+    /// <summary>
+    /// Applies a payment provider's event (see <see cref="PaymentOutcome"/>): events older than the
+    /// last one applied are ignored, and a void or refunded ticket is final. A status change reaches
+    /// the paired wristband before this answers.
+    /// </summary>
+    [Alias("apply-payment")]
+    Task<PaymentResult> ApplyPaymentAsync(Caller caller, PaymentUpdate update);
+
+    /// <summary>Sets the holder's name and e-mail, on the ticket and on its paired wristband, in one write.</summary>
+    [Alias("set-holder")]
+    Task<TicketView> SetHolderAsync(Caller caller, string? holderName, string? holderEmail);
 }

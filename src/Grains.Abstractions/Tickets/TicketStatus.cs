@@ -14,4 +14,7 @@ public enum TicketStatus
 
     /// <summary>Used up (e.g. a single-use ticket consumed); may be made valid again.</summary>
     Used = 3,
+
+    /// <summary>Awaiting payment (from a ticket shop): admits nobody until a payment makes it valid.</summary>
+    Pending = 4,
 }

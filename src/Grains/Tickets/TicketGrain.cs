@@ -16,7 +16,7 @@ namespace EventSeries.Grains.Tickets;
 /// the call answers, which is how a void or refund stops the band on every silo at once.
 /// </summary>
 [GrainType("ticket")]
-public sealed class TicketGrain(TicketStore store, DomainTime time) : Grain, ITicketGrain
+public sealed partial class TicketGrain(TicketStore store, DomainTime time) : Grain, ITicketGrain
 {
     private Guid Id => this.GetPrimaryKey();
 

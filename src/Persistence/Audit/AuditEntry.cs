@@ -23,9 +23,9 @@ public sealed record AuditEntry(
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>An entry for a write by <paramref name="caller"/>.</summary>
+    /// <summary>An entry for a write by <paramref name="caller"/> (an integration is named, with no user id).</summary>
     public static AuditEntry By(Caller caller, Guid organizationId, DateTimeOffset at, string action, string targetType, object targetId, object? before, object? after) =>
-        new(organizationId, at, caller.UserId, caller.DisplayName, action, targetType, targetId.ToString() ?? "", before, after);
+        new(organizationId, at, caller.Integration is null ? caller.UserId : null, caller.Integration ?? caller.DisplayName, action, targetType, targetId.ToString() ?? "", before, after);
 
     /// <summary>An entry for a write the system made on its own (automatic lifecycle).</summary>
     public static AuditEntry BySystem(Guid organizationId, DateTimeOffset at, string action, string targetType, object targetId, object? before, object? after) =>

@@ -11,7 +11,7 @@ namespace EventSeries.Persistence.Tickets;
 /// Rows of one ticket and its series, and the box-office exchange that pairs it with a wristband
 /// (the ticket, the wristband's category and its series assignments in one transaction).
 /// </summary>
-public sealed class TicketStore(NpgsqlDataSource db)
+public sealed partial class TicketStore(NpgsqlDataSource db)
 {
     /// <summary>A ticket with its series, or null.</summary>
     public async Task<TicketView?> LoadAsync(Guid ticketId)

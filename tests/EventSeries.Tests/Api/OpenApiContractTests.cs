@@ -23,7 +23,11 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
         "UnassignSeriesWristband",
         "Scan", "VerifyCheckin", "AnnulCheckin",
         "CreateTicket", "UpdateTicket", "VoidTicket", "ExchangeTicket",
+        "CreateIntegrationSecret", "ReceivePaymentEvent", "ReceiveCrmEvent", "ReceiveTicketEvent",
     ];
+
+    /// <summary>Webhook deliveries: no bearer token, so no 403 (a signature instead: 401), and no 404.</summary>
+    private static readonly HashSet<string> Signed = ["ReceivePaymentEvent", "ReceiveCrmEvent", "ReceiveTicketEvent"];
 
     [Fact]
     public async Task EveryApiOperation_DeclaresTheProblemsEveryCallCanMeet()
@@ -33,7 +37,7 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
         Assert.NotEmpty(operations);
         foreach (var op in operations)
         {
-            foreach (var status in new[] { "401", "403", "429", "503" })
+            foreach (var status in new[] { "401", "403", "429", "503" }.Where(s => s != "403" || !Signed.Contains(op.Id)))
             {
                 AssertProblem(op, status);
             }
@@ -45,7 +49,9 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
     {
         var operations = await ApiOperationsAsync();
 
-        foreach (var op in operations.Where(o => o.Path.Contains('{', StringComparison.Ordinal)))
+        // A delivery for an unknown organization is 401 (nothing tells which exist), and one naming an
+        // unknown ticket 422: deliveries never answer 404.
+        foreach (var op in operations.Where(o => o.Path.Contains('{', StringComparison.Ordinal) && !Signed.Contains(o.Id)))
         {
             AssertProblem(op, "404");
         }

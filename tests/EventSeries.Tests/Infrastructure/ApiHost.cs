@@ -27,6 +27,9 @@ public sealed class ApiHost : IAsyncDisposable
         Clock = clock;
     }
 
+    /// <summary>The key the host encrypts webhook signing secrets with (32 fixed bytes: tests only).</summary>
+    public const string TestSecretKey = "dGVzdC1vbmx5LWludGVncmF0aW9ucy1rZXktMzJieXQ=";
+
     /// <summary>The domain's clock in this host (Orleans keeps the real one): tests move it instead of waiting.</summary>
     public FakeTimeProvider Clock { get; }
 
@@ -62,6 +65,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Orleans:SiloPort"] = FreePorts.Next().ToString(),
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["EventSeries:Integrations:SecretKey"] = TestSecretKey,
         };
         foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
         {

@@ -133,6 +133,9 @@ public static class MatrixCases
         ["POST /api/series/{seriesId}/metrics/compute"] = Write(w => new(Post, $"/api/series/{w.Active.Id}/metrics/compute")),
         ["GET /api/series/{seriesId}/capacity"] = Read(w => $"/api/series/{w.Active.Id}/capacity"),
         ["GET /api/audit"] = Read(w => $"/api/audit?organizationId={w.OrganizationId}"),
+        ["GET /api/organizations/{organizationId}/integrations/secrets"] = Read(w => $"/api/organizations/{w.OrganizationId}/integrations/secrets"),
+        ["POST /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),
+        ["DELETE /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Delete, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),
     };
 
     private static MatrixCase Read(Func<MatrixWorld, string> url) => new(c => Task.FromResult(new MatrixRequest(Get, url(c.World))), false);

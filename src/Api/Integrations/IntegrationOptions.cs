@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventSeries.Api.Integrations;
+
+/// <summary>
+/// Incoming webhooks (section <c>EventSeries:Integrations</c>). The key that encrypts the signing
+/// secrets at rest lives here, in the API's configuration (an environment variable or a secret
+/// store), never in the database the ciphertext is in.
+/// </summary>
+public sealed class IntegrationOptions : IValidatableObject
+{
+    public const string Section = "EventSeries:Integrations";
+
+    /// <summary>
+    /// Base64 of 32 random bytes: the AES-256-GCM key of the signing secrets
+    /// (<c>EventSeries__Integrations__SecretKey</c>). No default: without it secrets cannot be
+    /// created (409 <c>integrations_not_configured</c>) and no delivery is accepted. <c>./run.sh</c>
+    /// makes one for development in <c>.data/integrations-key</c>. Every API process needs the same key.
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>The largest delivery body accepted (413 beyond). Default 64 KiB: an event is a few hundred bytes.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Deliveries accepted per organization and minute on one API process, bad signatures included
+    /// (429 beyond), so a flood of forged deliveries costs a bounded number of secret reads. Default 600.
+    /// </summary>
+    public int PermitsPerMinute { get; set; } = 600;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SecretKey is not null && (!TryKey(SecretKey, out var key) || key.Length != 32))
+        {
+            yield return new ValidationResult($"{Section}:SecretKey must be base64 of 32 bytes (openssl rand -base64 32).", [nameof(SecretKey)]);
+        }
+
+        if (MaxBodyBytes is < 1024 or > 1024 * 1024)
+        {
+            yield return new ValidationResult($"{Section}:MaxBodyBytes must be between 1024 and 1048576.", [nameof(MaxBodyBytes)]);
+        }
+
+        if (PermitsPerMinute < 1)
+        {
+            yield return new ValidationResult($"{Section}:PermitsPerMinute must be at least 1.", [nameof(PermitsPerMinute)]);
+        }
+    }
+
+    /// <summary>Prints no key: options may end up in logs or dumps.</summary>
+    public override string ToString() => $"IntegrationOptions {{ SecretKey = {(SecretKey is null ? "unset" : "[redacted]")}, MaxBodyBytes = {MaxBodyBytes}, PermitsPerMinute = {PermitsPerMinute} }}";
+
+    internal static bool TryKey(string text, out byte[] key)
+    {
+        key = new byte[64];
+        var ok = Convert.TryFromBase64String(text.Trim(), key, out var written);
+        key = ok ? key[..written] : [];
+        return ok;
+    }
+}
