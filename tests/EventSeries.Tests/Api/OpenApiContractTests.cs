@@ -19,7 +19,7 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
         "AddMember", "ChangeMemberRole", "RemoveMember",
         "DeleteEvent", "CreateGate", "UpdateGate", "RegisterWristbands",
         "CreateSeries", "UpdateSeries", "DeleteSeries", "TransitionSeries", "CreateRecurringSeries", "GenerateSeriesInstances",
-        "AssignSeriesGates", "RemoveSeriesGate", "SetSeriesCategoryLimits", "AssignSeriesWristband", "BulkAssignSeriesWristbands",
+        "AssignSeriesGates", "RemoveSeriesGate", "SetSeriesCategoryLimits", "AssignSeriesWristband", "BulkAssignSeriesWristbands", "AssignAllSeriesWristbands",
         "UnassignSeriesWristband",
         "Scan", "VerifyCheckin", "AnnulCheckin",
         "CreateTicket", "UpdateTicket", "VoidTicket", "ExchangeTicket",

@@ -33,10 +33,10 @@ public sealed class ApiClient : IDisposable
     public Task<HttpResponseMessage> PutAsync(string url, object body) =>
         _http.PutAsJsonAsync(url, body, Json, TestContext.Current.CancellationToken);
 
-    /// <summary>Sends <paramref name="body"/> (when not null) as JSON with any method.</summary>
+    /// <summary>Sends <paramref name="body"/> (when not null) as JSON with any method; content that is already <see cref="HttpContent"/> goes as it is.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, object? body) =>
         _http.SendAsync(
-            new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json) },
+            new HttpRequestMessage(method, url) { Content = body as HttpContent ?? (body is null ? null : JsonContent.Create(body, body.GetType(), options: Json)) },
             TestContext.Current.CancellationToken);
 
     /// <summary>Sends a raw body exactly as given, for malformed-input tests.</summary>

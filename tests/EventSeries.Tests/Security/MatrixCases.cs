@@ -74,6 +74,15 @@ public static class MatrixCases
         ["POST /api/events/{eventId}/wristbands"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/wristbands", new { wristbands = new[] { new { nfcId = "N" + Guid.NewGuid().ToString("N")[..16], category = "general" } } })),
         ["GET /api/wristbands/{wristbandId}"] = Read(w => $"/api/wristbands/{w.Holder.Id}"),
         ["PUT /api/wristbands/{wristbandId}/status"] = Write(w => new(Put, $"/api/wristbands/{w.Unassigned.Id}/status", new { status = "lost" }), dirties: true),
+        ["POST /api/events/{eventId}/wristbands/import"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/wristbands/import?format=csv",
+            new StringContent($"nfc_id,category\nI{Guid.NewGuid():N},general\n", System.Text.Encoding.UTF8, "text/csv"))),
+        ["GET /api/imports/{importId}"] = new(async c =>
+        {
+            var upload = await c.Owner.SendRawAsync(Post, $"/api/events/{c.World.Event.Id}/wristbands/import?format=csv", "nfc_id,category\n", "text/csv");
+            var job = await ApiClient.ReadAsync<EventSeries.Persistence.Imports.ImportJobView>(upload, HttpStatusCode.Accepted);
+            await Imports.ImportClient.FinishedAsync(c.Owner, job.Id); // its merge must not land during the cell
+            return new(Get, $"/api/imports/{job.Id}");
+        }, false),
         ["GET /api/events/{eventId}/tickets"] = Read(w => $"/api/events/{w.Event.Id}/tickets"),
         ["POST /api/events/{eventId}/tickets"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/tickets", new
         {
@@ -112,6 +121,7 @@ public static class MatrixCases
         ["GET /api/series/{seriesId}/wristbands"] = Read(w => $"/api/series/{w.Active.Id}/wristbands"),
         ["POST /api/series/{seriesId}/wristbands"] = Write(w => new(Post, $"/api/series/{w.Draft.Id}/wristbands", new { wristbandId = w.Holder.Id }), dirties: true),
         ["POST /api/series/{seriesId}/wristbands/bulk"] = Write(w => new(Post, $"/api/series/{w.Draft.Id}/wristbands/bulk", new { wristbandIds = new[] { w.Unassigned.Id } }), dirties: true),
+        ["POST /api/series/{seriesId}/wristbands/assign-all"] = Write(w => new(Post, $"/api/series/{w.Draft.Id}/wristbands/assign-all", new { category = "general" }), dirties: true),
         ["DELETE /api/series/{seriesId}/wristbands/{wristbandId}"] = Write(w => new(Delete, $"/api/series/{w.Draft.Id}/wristbands/{w.Spare.Id}"), dirties: true),
         ["POST /api/events/{eventId}/scans"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/scans", new { nfcId = w.Spare.NfcId, gateId = w.Main.Id })),
         ["GET /api/series/scannable"] = Read(_ => "/api/series/scannable"),
