@@ -11,6 +11,21 @@ var app = builder.Build();
 app.MapPost("/api/events/{eventId:guid}/scans", (Guid eventId, ScanBody body) =>
     TypedResults.Ok(new Verdict(true, "ok", null, "Welcome", eventId, Guid.NewGuid(), body.NfcId ?? "", "general", body.GateId ?? Guid.Empty,
         body.Direction ?? "in", Guid.NewGuid(), DateTimeOffset.UtcNow)));
+
+// The ceiling for the import benchmark: the same upload, read to the end and its lines counted.
+app.MapPost("/sink", async (HttpRequest request) =>
+{
+    request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+    var buffer = new byte[64 * 1024];
+    long lines = 0;
+    int read;
+    while ((read = await request.Body.ReadAsync(buffer)) > 0)
+    {
+        lines += buffer.AsSpan(0, read).Count((byte)'\n');
+    }
+
+    return TypedResults.Ok(lines);
+});
 app.Run();
 
 internal sealed record ScanBody(string? NfcId, Guid? GateId, string? Direction, Guid? ScanId, DateTimeOffset? ScannedAt);

@@ -16,6 +16,13 @@ ALTER TABLE series_wristband_assignments
     DROP CONSTRAINT series_wristband_assignments_series_id_fkey,
     DROP CONSTRAINT series_wristband_assignments_wristband_id_fkey;
 
+-- Indexes that cost a million-row load more than they save: the first one's leading column is
+-- the primary key's and nothing filters by is_active alone; the second one's reads (a category's
+-- wristbands of one event) are served well enough by the event's rows in NFC UID order (the
+-- unique index) or one scan of them. Each is about a second of a million rows.
+DROP INDEX series_wristband_assignments_active_ix;
+DROP INDEX wristbands_event_category_ix;
+
 -- New or changed wristbands: their event exists, belongs to their organization, and has their
 -- category. The parent rows are locked FOR KEY SHARE, as a foreign key would, so neither the
 -- event nor the category can go before these rows commit.
