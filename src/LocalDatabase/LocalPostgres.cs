@@ -225,7 +225,8 @@ public sealed partial class LocalPostgres : IAsyncDisposable
         }
         else
         {
-            options += " -c max_connections=300";
+            // Imports of a million rows: WAL buffered in memory, and no checkpoint forced mid-load (docs/operations.md).
+            options += " -c max_connections=300 -c wal_buffers=64MB -c max_wal_size=4GB";
         }
 
         var log = Path.Combine(DataDirectory, "postgres.log");

@@ -49,13 +49,19 @@ public sealed class StagedWristbands(
         // Sets of a million rows: hashed in memory rather than spilled to disk (4 MB by default).
         await ExecuteAsync("SET LOCAL work_mem = '256MB'");
         await ExecuteAsync("ANALYZE import_stage");
-        await RejectAsync(
-            """
-            DELETE FROM import_stage s USING (SELECT nfc_id, min(line) AS first FROM import_stage GROUP BY nfc_id HAVING count(*) > 1) d
-            WHERE s.nfc_id = d.nfc_id AND s.line <> d.first
-            RETURNING s.line, 'nfc_id ' || s.nfc_id || ' repeats line ' || d.first AS reason
-            """,
-            new { });
+        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: tx))
+        {
+            await RejectAsync(
+                """
+                DELETE FROM import_stage s USING (
+                    SELECT nfc_id, min(line) AS first FROM import_stage
+                    WHERE nfc_id IN (SELECT nfc_id FROM import_stage WHERE maybe_repeated)
+                    GROUP BY nfc_id HAVING count(*) > 1) d
+                WHERE s.nfc_id = d.nfc_id AND s.line <> d.first
+                RETURNING s.line, 'nfc_id ' || s.nfc_id || ' repeats line ' || d.first AS reason
+                """,
+                new { });
+        }
         await RejectAsync(
             """
             DELETE FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.event_id = @eventId AND c.name = s.category)
