@@ -24,6 +24,9 @@
 #                                    (longer than the API's scan deadline, EventSeries:Scans:Deadline, 2.5 s)
 #   NGINX_SCAN_RETRY="error timeout http_502"   when nginx resends a scan (proxy_next_upstream; see deploy/README.md)
 #   NGINX_MAX_FAILS=0 NGINX_FAIL_TIMEOUT=10s  failed tries within FAIL_TIMEOUT that take a process out for FAIL_TIMEOUT (0: never)
+#   WATCH=1 WATCH_PERIOD=0.25 WATCH_TIMEOUT=0.5   the upstream watch: every PERIOD seconds each process's /health/live is
+#                                    asked; one that does not answer within TIMEOUT (frozen, hung, gone) is taken out
+#                                    of nginx until it answers again (WATCH=0: no watch)
 #   SILO_ARGS= API_ARGS=             extra arguments for every silo / API process (e.g. membership timeouts)
 #   SILO_DLL= API_DLL=               built assemblies (default: this repository's Release build, built when BUILD=1)
 #   BUILD=1                          build src/Silo and src/Api (Release) before start if no *_DLL is given
@@ -48,6 +51,9 @@ NGINX_SCAN_READ_TIMEOUT=${NGINX_SCAN_READ_TIMEOUT:-3s}
 NGINX_SCAN_RETRY=${NGINX_SCAN_RETRY:-error timeout http_502}
 NGINX_MAX_FAILS=${NGINX_MAX_FAILS:-0}
 NGINX_FAIL_TIMEOUT=${NGINX_FAIL_TIMEOUT:-10s}
+WATCH=${WATCH:-1}
+WATCH_PERIOD=${WATCH_PERIOD:-0.25}
+WATCH_TIMEOUT=${WATCH_TIMEOUT:-0.5}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 STOP_TIMEOUT=${STOP_TIMEOUT:-40}
 PORT_WAIT=${PORT_WAIT:-10}
@@ -63,6 +69,8 @@ die() { echo "cluster: $*" >&2; exit 1; }
 silo_http() { echo $((SILO_HTTP_BASE + $1)); }
 api_http() { echo $((API_HTTP_BASE + $1)); }
 # Every process that serves HTTP, as "name port".
+upstream_processes() { http_processes | { [ "$UPSTREAM" = apis ] && grep '^api' || cat; }; }
+
 http_processes() {
   local i
   for ((i = 1; i <= SILOS; i++)); do echo "silo$i $(silo_http "$i")"; done
@@ -74,7 +82,7 @@ pid_of() { [ -f "$DATA/$1.pid" ] && cat "$DATA/$1.pid" || true; }
 alive() {
   local pid
   pid=$(pid_of "$1")
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && grep -qaE 'EventSeries|nginx' "/proc/$pid/cmdline" 2>/dev/null
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] && grep -qaE 'EventSeries|nginx|cluster\.sh' "/proc/$pid/cmdline" 2>/dev/null
 }
 state_of() { # running | frozen | down
   local pid
@@ -256,9 +264,18 @@ start_api() {
 write_nginx_conf() {
   local dir=$DATA/nginx name port servers=""
   mkdir -p "$dir/tmp"
+  # Processes the watch found not answering (OUT="silo2 api1 ") are marked down, unless that is all of them.
+  local out=${OUT:-} count=0 marked=0
   while read -r name port; do
-    servers+="    server $BIND:$port max_fails=$NGINX_MAX_FAILS fail_timeout=$NGINX_FAIL_TIMEOUT;  # $name"$'\n'
-  done < <(http_processes | { [ "$UPSTREAM" = apis ] && grep '^api' || cat; })
+    count=$((count + 1))
+    [[ " $out " == *" $name "* ]] && marked=$((marked + 1))
+  done < <(upstream_processes)
+  [ "$marked" -lt "$count" ] || out=""
+  while read -r name port; do
+    local down=""
+    [[ " $out " == *" $name "* ]] && down=" down"
+    servers+="    server $BIND:$port max_fails=$NGINX_MAX_FAILS fail_timeout=$NGINX_FAIL_TIMEOUT$down;  # $name"$'\n'
+  done < <(upstream_processes)
   [ -n "$servers" ] || die "UPSTREAM=apis needs APIS > 0"
   local user_line=""
   if [ "$(id -u)" = 0 ]; then
@@ -330,6 +347,40 @@ start_nginx() {
   die "nginx is not listening on $LB_PORT (see $DATA/nginx.log, $DATA/nginx/error.log)"
 }
 
+# The upstream watch: nginx alone cannot tell a frozen process (the kernel still accepts its
+# connections; only the answer never comes) from a slow cluster, so it would go on sending a third
+# of all scans to a frozen silo for as long as it is frozen, each waiting NGINX_SCAN_READ_TIMEOUT.
+# This loop asks every process's /health/live (no grain, no database: a live process answers in
+# milliseconds even when the cluster is slow) and takes the ones that do not answer out of the
+# upstream, with a graceful reload, until they answer again. A process being stopped on purpose
+# (restart-silo) is taken out first through its drain file, so nothing new is sent to it.
+cmd_watch_upstreams() {
+  local last="none" out name port
+  mkdir -p "$DATA/drain" "$DATA/watch"
+  while alive nginx; do
+    out=""
+    while read -r name port; do
+      ( if [ -e "$DATA/drain/$name" ] || ! curl -s -o /dev/null -m "$WATCH_TIMEOUT" "http://$BIND:$port/health/live"; then
+          touch "$DATA/watch/$name"; else rm -f "$DATA/watch/$name"; fi ) &
+    done < <(upstream_processes)
+    wait
+    while read -r name port; do [ -e "$DATA/watch/$name" ] && out+="$name "; done < <(upstream_processes)
+    if [ "$out" != "$last" ]; then
+      OUT="$out" write_nginx_conf
+      kill -HUP "$(pid_of nginx)" 2>/dev/null || true
+      echo "$(date -u +%FT%T.%3NZ) out of nginx: ${out:-none}"
+      last=$out
+    fi
+    sleep "$WATCH_PERIOD"
+  done
+}
+
+start_watch() {
+  [ "$LB" = nginx ] && [ "$WATCH" = 1 ] || return 0
+  alive watch && return 0
+  launch watch bash "$0" watch-upstreams
+}
+
 cmd_start() {
   [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries (every process uses it; all of them form one cluster)"
   mkdir -p "$DATA"
@@ -353,6 +404,7 @@ cmd_start() {
   done
   [ ${#started[@]} -gt 0 ] && wait_ready "${started[@]}"
   [ "$LB" = nginx ] && start_nginx
+  start_watch
   cmd_status
 }
 
@@ -366,8 +418,9 @@ cmd_stop() {
     f=$(basename "$f" .pid)
     [[ " ${names[*]} " == *" $f "* ]] || names+=("$f")
   done
-  stop_processes nginx
+  stop_processes watch nginx
   stop_processes "${names[@]:1}"
+  rm -rf "$DATA/drain" "$DATA/watch"
   say "stopped"
 }
 
@@ -395,11 +448,17 @@ cmd_restart_silo() {
   ensure_tools
   resolve_binaries
   if alive "silo$i"; then
+    if alive watch; then
+      # Drained first: the watch takes it out of nginx, and scans already sent to it finish.
+      mkdir -p "$DATA/drain" && touch "$DATA/drain/silo$i"
+      sleep "$(awk -v p="$WATCH_PERIOD" -v t="$WATCH_TIMEOUT" 'BEGIN { print 2 * (p + t) + 0.5 }')"
+    fi
     say "silo$i: stopping (SIGTERM)"
     stop_processes "silo$i"
   fi
   start_silo "$i"
   wait_ready "silo$i $(silo_http "$i")"
+  rm -f "$DATA/drain/silo$i"
   say "silo$i restarted in $((SECONDS - t0))s"
 }
 
@@ -440,5 +499,6 @@ case "${1:-}" in
   kill-silo) cmd_kill_silo "${2:-}" ;;
   freeze-silo) cmd_freeze_silo "${2:-}" "${3:-}" ;;
   rolling-restart) cmd_rolling_restart ;;
+  watch-upstreams) cmd_watch_upstreams ;;
   *) sed -n '2,13p' "$0" >&2; exit 2 ;;
 esac
