@@ -7,15 +7,21 @@
 #   2. imports the same file again (every row unchanged),
 #   3. assigns all of them to a series in one request (POST /api/series/{id}/wristbands/assign-all),
 #   4. activates the series and scans one imported wristband: its first scan must be ALLOW.
+# KIND=tickets instead writes ROWS tickets (external ids T0000001..., source shop, every 10th vip,
+# with holders, all naming the run's series) to POST /api/events/{id}/tickets/import, imports them
+# twice the same way, and skips steps 3 and 4 (the series column assigned them in step 1).
 # The ceiling: the same upload to a bare ASP.NET Core endpoint that only reads it (bench/BareEndpoint).
 # Prints each run and the medians, with rows/s and the ratio bare-upload-time / import-time.
 #   bench/imports.sh                       # 1,000,000 rows, 3 runs
 #   ROWS=100000 RUNS=1 bench/imports.sh    # a quick run
+#   KIND=tickets bench/imports.sh          # 1,000,000 tickets
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-1000000}
 RUNS=${RUNS:-3}
 FORMAT=${FORMAT:-csv}
+KIND=${KIND:-wristbands}
+case $KIND in wristbands|tickets) ;; *) echo "KIND must be wristbands or tickets"; exit 1 ;; esac
 PG_PORT=${PG_PORT:-26300}
 API_PORT=${API_PORT:-26310}
 BARE_PORT=${BARE_PORT:-26320}
@@ -52,13 +58,22 @@ export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=pos
 dotnet src/Silo/bin/Release/net10.0/EventSeries.Silo.dll migrate >/dev/null
 psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_bench -v ON_ERROR_STOP=1 -qAt -v token="$TOKEN" -v wristbands=0 -f bench/seed.sql
 
-echo "== writing $ROWS rows ($FORMAT)"
-FILE=$DATA/wristbands.$FORMAT
-python3 - "$ROWS" "$FORMAT" "$FILE" <<'PY'
+echo "== writing $ROWS $KIND ($FORMAT)"
+FILE=$DATA/$KIND.$FORMAT
+# Tickets name their series by name: each run's series is called "Bench day" (one per event).
+python3 - "$ROWS" "$FORMAT" "$FILE" "$KIND" <<'PY'
 import sys
-rows, fmt, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rows, fmt, path, kind = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 with open(path, "w") as f:
-    if fmt == "csv":
+    if kind == "tickets":
+        if fmt == "csv":
+            f.write("external_id,source,ticket_type,holder_name,holder_email,series\n")
+            for i in range(1, rows + 1):
+                f.write(f"T{i:07d},shop,{'vip' if i % 10 == 0 else 'general'},Guest {i},guest{i}@example.org,Bench day\n")
+        else:
+            for i in range(1, rows + 1):
+                f.write(f'{{"externalId":"T{i:07d}","source":"shop","ticketType":"{"vip" if i % 10 == 0 else "general"}","holderName":"Guest {i}","holderEmail":"guest{i}@example.org","series":"Bench day"}}\n')
+    elif fmt == "csv":
         f.write("nfc_id,category,holder_name,holder_email\n")
         for i in range(1, rows + 1):
             f.write(f"04{i:012X},{'vip' if i % 10 == 0 else 'general'},Guest {i},guest{i}@example.org\n")
@@ -87,7 +102,7 @@ now_ms() { date +%s%3N; }
 import_file() {
   local start job id
   start=$(now_ms)
-  job=$(curl -sf "${auth[@]}" -H "Content-Type: $CONTENT_TYPE" --data-binary "@$FILE" "$API/api/events/$1/wristbands/import?format=$FORMAT")
+  job=$(curl -sf "${auth[@]}" -H "Content-Type: $CONTENT_TYPE" --data-binary "@$FILE" "$API/api/events/$1/$KIND/import?format=$FORMAT")
   id=$(jq -r .id <<<"$job")
   while true; do
     job=$(curl -sf "${auth[@]}" "$API/api/imports/$id")
@@ -103,7 +118,7 @@ for run in $(seq 1 "$RUNS"); do
   event=$(post /api/events "{\"organizationId\":\"$ORG\",\"name\":\"Import run $run\",\"timeZone\":\"UTC\",\"categories\":[{\"name\":\"general\"},{\"name\":\"vip\"}]}" | jq -r .id)
   gate=$(post "/api/events/$event/gates" '{"name":"Main","kind":"entry"}' | jq -r .id)
   starts=$(date -u -d '+30 minutes' +%Y-%m-%dT%H:%M:%SZ); ends=$(date -u -d '+8 hours' +%Y-%m-%dT%H:%M:%SZ)
-  series=$(post /api/series "{\"eventId\":\"$event\",\"name\":\"Day $run\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"checkInWindow\":{\"opensMinutesBeforeStart\":60},\"gateIds\":[\"$gate\"]}" | jq -r .id)
+  series=$(post /api/series "{\"eventId\":\"$event\",\"name\":\"Bench day\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"checkInWindow\":{\"opensMinutesBeforeStart\":60},\"gateIds\":[\"$gate\"]}" | jq -r .id)
 
   bare_start=$(now_ms)
   curl -sf -H "Content-Type: $CONTENT_TYPE" --data-binary "@$FILE" "http://127.0.0.1:$BARE_PORT/sink" >/dev/null
@@ -113,6 +128,14 @@ for run in $(seq 1 "$RUNS"); do
   [ "$(jq -r '.status + " " + (.created|tostring)' <<<"$first_job")" = "completed $ROWS" ] || { echo "first import: $first_job"; exit 1; }
   read -r again again_job < <(import_file "$event")
   [ "$(jq -r '.status + " " + (.unchanged|tostring)' <<<"$again_job")" = "completed $ROWS" ] || { echo "second import: $again_job"; exit 1; }
+
+  if [ "$KIND" = tickets ]; then
+    [ "$(jq -r .assigned <<<"$first_job")" = "$ROWS" ] || { echo "tickets given the series: $first_job"; exit 1; }
+    echo "$first $again 0 $bare" >> "$DATA/runs"
+    printf 'run %d: import %6d ms (%7.0f rows/s, series assigned), again (unchanged) %6d ms, bare upload %5d ms (ratio %.3f)\n' \
+      "$run" "$first" "$(bc -l <<<"$ROWS*1000/$first")" "$again" "$bare" "$(bc -l <<<"$bare/$first")"
+    continue
+  fi
 
   assign_start=$(now_ms)
   assigned=$(post "/api/series/$series/wristbands/assign-all" '{}' | jq -r .assigned)
@@ -132,6 +155,7 @@ done
 m_first=$(cut -d' ' -f1 "$DATA/runs" | median); m_again=$(cut -d' ' -f2 "$DATA/runs" | median)
 m_assign=$(cut -d' ' -f3 "$DATA/runs" | median); m_bare=$(cut -d' ' -f4 "$DATA/runs" | median)
 echo
-echo "RESULT rows=$ROWS format=$FORMAT runs=$RUNS median: import ${m_first} ms ($(printf '%.0f' "$(bc -l <<<"$ROWS*1000/$m_first")") rows/s)," \
-  "again ${m_again} ms, assign-all ${m_assign} ms ($(printf '%.0f' "$(bc -l <<<"$ROWS*1000/$m_assign")") rows/s)," \
+assign_part="assign-all ${m_assign} ms ($(if [ "$m_assign" = 0 ]; then echo "in the import"; else printf '%.0f rows/s' "$(bc -l <<<"$ROWS*1000/$m_assign")"; fi)),"
+echo "RESULT kind=$KIND rows=$ROWS format=$FORMAT runs=$RUNS median: import ${m_first} ms ($(printf '%.0f' "$(bc -l <<<"$ROWS*1000/$m_first")") rows/s)," \
+  "again ${m_again} ms, $assign_part" \
   "bare upload ${m_bare} ms, ratio bare/import $(printf '%.3f' "$(bc -l <<<"$m_bare/$m_first")")" | tee -a "$RESULTS/imports.txt"

@@ -62,7 +62,9 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<TicketStore>();
         services.TryAddSingleton<TicketQueries>();
         services.TryAddSingleton<ImportJobStore>();
+        services.TryAddSingleton<ImportStager>();
         services.TryAddSingleton<WristbandImporter>();
+        services.TryAddSingleton<TicketImporter>();
         services.TryAddSingleton<IntegrationSecretStore>();
         services.TryAddSingleton<IntegrationLookups>();
         services.TryAddSingleton<DeliveryStore>();

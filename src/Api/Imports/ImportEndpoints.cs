@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EventSeries.Api.Imports;
 
 /// <summary>
-/// Imports of wristband files (CSV or NDJSON) at a million rows: the body streams into PostgreSQL
+/// Imports of wristband and ticket files (CSV or NDJSON) at a million rows: the body streams into PostgreSQL
 /// while it arrives, the request is answered 202 with the job once the file is in, and the merge
 /// runs on; <c>GET /api/imports/{id}</c> shows progress and the result.
 /// </summary>
@@ -21,19 +21,44 @@ public static class ImportEndpoints
             .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapPost("/api/events/{eventId:guid}/tickets/import", ImportTicketsAsync).WithTags("Imports").WithName("ImportTickets")
+            .WithSummary("Imports tickets from a CSV (header external_id,source,ticket_type[,status,holder_name,holder_email,series]) or NDJSON file, " +
+                "upserting by source and external id; format=csv|ndjson (or the Content-Type), mode=skip_invalid|all_or_nothing. Answers 202 with the job.")
+            .Accepts<string>("text/csv", "application/x-ndjson")
+            .Produces<ImportJobView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         app.MapGet("/api/imports/{importId:guid}", GetAsync).WithTags("Imports").WithName("GetImport")
             .WithSummary("An import job: receiving, merging, completed or failed, with rows read, created, updated, unchanged, rejected and assigned, and the first 100 rejections by line.");
         return app;
     }
 
-    public static async Task<Accepted<ImportJobView>> ImportWristbandsAsync(
+    public static Task<Accepted<ImportJobView>> ImportWristbandsAsync(
         Guid eventId, string? format, string? mode, HttpContext http, ImportJobStore jobs, WristbandImporter importer, ImportRunner runner,
-        IOptions<ImportOptions> options, DomainTime time)
+        IOptions<ImportOptions> options, DomainTime time) =>
+        ImportAsync(
+            new ImportRequest(eventId, format, mode, http, jobs, runner, options.Value, time), ImportKind.Wristbands, Permission.ManageWristbands,
+            async (job, body, fileFormat, maxRows, ct) => await importer.ReceiveAsync(job, await ReadAsync(body, fileFormat, WristbandRowRules.Schema, ct), maxRows, ct));
+
+    public static Task<Accepted<ImportJobView>> ImportTicketsAsync(
+        Guid eventId, string? format, string? mode, HttpContext http, ImportJobStore jobs, TicketImporter importer, ImportRunner runner,
+        IOptions<ImportOptions> options, DomainTime time) =>
+        ImportAsync(
+            new ImportRequest(eventId, format, mode, http, jobs, runner, options.Value, time), ImportKind.Tickets, Permission.ManageTickets,
+            async (job, body, fileFormat, maxRows, ct) => await importer.ReceiveAsync(job, await ReadAsync(body, fileFormat, TicketRowRules.Schema, ct), maxRows, ct));
+
+    /// <summary>
+    /// Starts a job (404/403 as the caller may not), stages the streaming body with
+    /// <paramref name="receive"/>, answers 202 with the job and leaves the merge to the runner.
+    /// </summary>
+    private static async Task<Accepted<ImportJobView>> ImportAsync(
+        ImportRequest request, ImportKind kind, Permission permission,
+        Func<ImportJobView, Stream, ImportFormat, long, CancellationToken, Task<StagedImport>> receive)
     {
+        var (eventId, format, mode, http, jobs, runner, limits, time) = request;
         var caller = http.Caller();
         var fileFormat = FormatOf(format, http.Request.ContentType);
         var importMode = ModeOf(mode);
-        var limits = options.Value;
         if (http.Request.ContentLength > limits.MaxBytes)
         {
             throw TooLarge(limits);
@@ -44,14 +69,11 @@ public static class ImportEndpoints
             size.MaxRequestBodySize = limits.MaxBytes;
         }
 
-        var job = await jobs.CreateAsync(caller, eventId, ImportKind.Wristbands, fileFormat, importMode, Permission.ManageWristbands, time.Now());
-        StagedWristbands staged;
+        var job = await jobs.CreateAsync(caller, eventId, kind, fileFormat, importMode, permission, time.Now());
+        StagedImport staged;
         try
         {
-            var lines = fileFormat == ImportFormat.Csv
-                ? await WristbandCsvReader.OpenAsync(http.Request.Body, http.RequestAborted)
-                : WristbandNdjsonReader.ReadAsync(http.Request.Body, http.RequestAborted);
-            staged = await importer.ReceiveAsync(job, lines, limits.MaxRows, http.RequestAborted);
+            staged = await receive(job, http.Request.Body, fileFormat, limits.MaxRows, http.RequestAborted);
         }
         catch (Exception e)
         {
@@ -78,6 +100,10 @@ public static class ImportEndpoints
             Status = ImportStatus.Merging.ToDb(), RowsRead = staged.RowsRead, Rejected = staged.RejectedCount, Rejections = staged.Sorted(),
         });
     }
+
+    private static async Task<IAsyncEnumerable<ImportLine<T>>> ReadAsync<T>(Stream body, ImportFormat format, ImportSchema<T> schema, CancellationToken cancellationToken)
+        where T : class =>
+        format == ImportFormat.Csv ? await ImportCsvReader.OpenAsync(body, schema, cancellationToken) : ImportNdjsonReader.ReadAsync(body, schema, cancellationToken);
 
     public static async Task<Ok<ImportJobView>> GetAsync(Guid importId, HttpContext http, ImportJobStore jobs, DomainTime time) =>
         TypedResults.Ok(await jobs.GetAsync(http.Caller(), importId, time.Now()));
@@ -108,4 +134,8 @@ public static class ImportEndpoints
 
     private static BadHttpRequestException TooLarge(ImportOptions limits) =>
         new($"The file is larger than {limits.MaxBytes / (1024 * 1024)} MiB; split it.", StatusCodes.Status413PayloadTooLarge);
+
+    /// <summary>What both import endpoints bring to an upload.</summary>
+    private sealed record ImportRequest(
+        Guid EventId, string? Format, string? Mode, HttpContext Http, ImportJobStore Jobs, ImportRunner Runner, ImportOptions Limits, DomainTime Time);
 }

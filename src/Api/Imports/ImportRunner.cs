@@ -16,7 +16,7 @@ public sealed partial class ImportRunner(ImportJobStore jobs, DomainTime time, I
 
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
 
-    public void Start(StagedWristbands staged, Caller caller, ImportMode mode)
+    public void Start(StagedImport staged, Caller caller, ImportMode mode)
     {
         var id = staged.Job.Id;
         _running[id] = Task.Run(async () =>
@@ -32,7 +32,7 @@ public sealed partial class ImportRunner(ImportJobStore jobs, DomainTime time, I
         });
     }
 
-    private async Task MergeAsync(StagedWristbands staged, Caller caller, ImportMode mode)
+    private async Task MergeAsync(StagedImport staged, Caller caller, ImportMode mode)
     {
         var job = staged.Job;
         using var beating = new CancellationTokenSource();
@@ -75,7 +75,7 @@ public sealed partial class ImportRunner(ImportJobStore jobs, DomainTime time, I
         }
     }
 
-    private async Task BeatAsync(StagedWristbands staged, CancellationToken cancellationToken)
+    private async Task BeatAsync(StagedImport staged, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,5 +1,6 @@
 using EventSeries.Domain.Validation;
 using EventSeries.Persistence.Imports;
+using static EventSeries.Api.Imports.ImportFieldRules;
 
 namespace EventSeries.Api.Imports;
 
@@ -11,6 +12,11 @@ namespace EventSeries.Api.Imports;
 public static class WristbandRowRules
 {
     private static readonly HashSet<string> Statuses = ["active", "inactive", "lost", "stolen", "revoked"];
+
+    /// <summary>The columns of a wristband file: <c>nfc_id</c> and <c>category</c> required.</summary>
+    public static readonly ImportSchema<WristbandImportRow> Schema = new(
+        ["nfc_id", "category", "status", "holder_name", "holder_email", "series"], 2,
+        (line, f) => Check(line, f[0], f[1], f[2], f[3], f[4], f[5]));
 
     public static ImportLine<WristbandImportRow> Check(
         long line, string? nfcId, string? category, string? status, string? holderName, string? holderEmail, string? series)
@@ -26,19 +32,9 @@ public static class WristbandRowRules
             : category is null ? "category is missing"
             : !EventValidation.CategoryName().IsMatch(category) ? $"'{Clip(category)}' is not a category name"
             : status is not null && !Statuses.Contains(status) ? $"status '{Clip(status)}' is not one of active, inactive, lost, stolen, revoked"
-            : holderName is { Length: > 200 } ? "holder_name is longer than 200 characters"
-            : holderName is not null && holderName.Contains('\0', StringComparison.Ordinal) ? "holder_name contains a NUL character"
-            : holderEmail is not null && (holderEmail.Length > 320 || holderEmail.Contains('\0', StringComparison.Ordinal) || !System.Net.Mail.MailAddress.TryCreate(holderEmail, out _)) ? "holder_email is not an e-mail address"
-            : series is { Length: > 2000 } ? "series is longer than 2000 characters"
-            : series is not null && series.Contains('\0', StringComparison.Ordinal) ? "series contains a NUL character"
-            : null;
+            : HolderAndSeries(holderName, holderEmail, series);
         return reason is null
             ? ImportLine<WristbandImportRow>.Valid(new WristbandImportRow(line, nfcId!, category!, status, holderName, holderEmail, series))
             : ImportLine<WristbandImportRow>.Rejected(line, reason);
     }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    /// <summary>A rejected value quoted back, kept short (a hostile file's cell could be megabytes).</summary>
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

@@ -1,5 +1,4 @@
 using EventSeries.Security;
-using System.Text.Json;
 using Dapper;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Notifications;
@@ -8,40 +7,19 @@ using Npgsql;
 namespace EventSeries.Persistence.Imports;
 
 /// <summary>
-/// A wristband file in its staging table, inside the transaction that will merge it. Disposing it
-/// without <see cref="MergeAsync"/> rolls everything back: nothing of the file is written.
+/// A wristband file in its staging table, inside the transaction that will merge it by NFC UID.
+/// Disposing it without <see cref="MergeAsync"/> rolls everything back: nothing of the file is written.
 /// </summary>
 public sealed class StagedWristbands(
     NpgsqlConnection connection, NpgsqlTransaction tx, ImportJobView job, DomainTime time)
-    : IAsyncDisposable
+    : StagedImport(connection, tx, job)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private readonly List<ImportRejection> _rejections = [];
-
-    public ImportJobView Job { get; } = job;
-
-    public long RowsRead { get; set; }
-
-    public long RejectedCount { get; private set; }
-
-    public IReadOnlyList<ImportRejection> Rejections => _rejections;
-
-    public void Reject(ImportRejection rejection)
-    {
-        RejectedCount++;
-        if (_rejections.Count < ImportJobStore.RejectionsKept)
-        {
-            _rejections.Add(rejection);
-        }
-    }
-
     /// <summary>
     /// Checks the staged rows as sets (a UID twice in the file, an unknown category, an unknown or
     /// ended series), takes the rejected ones out, then upserts the rest in one statement and assigns
     /// the series they name. With <see cref="ImportMode.AllOrNothing"/>, any rejection refuses all.
     /// </summary>
-    public async Task<WristbandMergeResult> MergeAsync(Caller caller, ImportMode mode, CancellationToken cancellationToken)
+    public override async Task<ImportCounts> MergeAsync(Caller caller, ImportMode mode, CancellationToken cancellationToken)
     {
         var eventId = Job.EventId;
         var now = time.Now();
@@ -49,7 +27,7 @@ public sealed class StagedWristbands(
         // Sets of a million rows: hashed in memory rather than spilled to disk (4 MB by default).
         await ExecuteAsync("SET LOCAL work_mem = '256MB'");
         await ExecuteAsync("ANALYZE import_stage");
-        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: tx))
+        if (await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: Tx))
         {
             await RejectAsync(
                 """
@@ -68,37 +46,34 @@ public sealed class StagedWristbands(
             RETURNING s.line, 'unknown category ' || s.category || ' (the event''s categories are defined on the event)' AS reason
             """,
             new { eventId });
-        var assigns = await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE series IS NOT NULL)", transaction: tx);
+        var assigns = await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE series IS NOT NULL)", transaction: Tx);
         if (assigns)
         {
-            await ResolveSeriesAsync(eventId);
+            await ResolveAndLockSeriesAsync(eventId);
         }
 
-        if (mode == ImportMode.AllOrNothing && RejectedCount > 0)
-        {
-            throw new ImportRefusedException($"{RejectedCount:N0} rows were rejected, so with mode=all_or_nothing nothing was imported.");
-        }
+        RefuseIfAnyRejected(mode);
 
-        var staged = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM import_stage", transaction: tx);
+        var staged = await Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM import_stage", transaction: Tx);
         var (created, updated) = await UpsertAsync(eventId, now);
         var changed = new HashSet<Guid>();
         long assigned = 0;
         if (updated > 0)
         {
             // A category changed by the file moves with the wristband into its assignments.
-            changed.UnionWith(await connection.QueryAsync<Guid>(
+            changed.UnionWith(await Connection.QueryAsync<Guid>(
                 """
                 UPDATE series_wristband_assignments a SET category = w.category FROM wristbands w
                 WHERE w.event_id = @eventId AND w.import_id = @jobId AND a.wristband_id = w.id AND a.category <> w.category
                 RETURNING a.series_id
                 """,
                 new { eventId, jobId = Job.Id },
-                tx));
+                Tx));
         }
 
         if (assigns)
         {
-            var added = (await connection.QueryAsync<(Guid SeriesId, long Count)>(
+            var added = (await Connection.QueryAsync<(Guid SeriesId, long Count)>(
                 """
                 WITH added AS (
                     INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
@@ -110,7 +85,7 @@ public sealed class StagedWristbands(
                 SELECT series_id, count(*) FROM added GROUP BY series_id
                 """,
                 new { eventId, now = now.UtcDateTime },
-                tx)).ToList();
+                Tx)).ToList();
             assigned = added.Sum(a => a.Count);
             changed.UnionWith(added.Select(a => a.SeriesId));
         }
@@ -118,35 +93,26 @@ public sealed class StagedWristbands(
         if (changed.Count > 0)
         {
             await EnsureWithinLimitsAsync([.. changed]);
-            await connection.ExecuteAsync(
+            await Connection.ExecuteAsync(
                 "UPDATE event_series SET version = version + 1, updated_at = @now WHERE id = ANY(@series)",
-                new { series = changed.ToArray(), now = now.UtcDateTime }, tx);
+                new { series = changed.ToArray(), now = now.UtcDateTime }, Tx);
         }
 
         if (updated > 0)
         {
             // Gates hold wristbands in memory; the version tells each one to read its row again at its next scan.
-            await connection.ExecuteAsync("UPDATE events SET wristbands_version = wristbands_version + 1 WHERE id = @eventId", new { eventId }, tx);
-            await ChangeNotifications.NotifyEventChangedAsync(connection, tx, eventId);
+            await Connection.ExecuteAsync("UPDATE events SET wristbands_version = wristbands_version + 1 WHERE id = @eventId", new { eventId }, Tx);
+            await ChangeNotifications.NotifyEventChangedAsync(Connection, Tx, eventId);
         }
 
         var counts = new ImportCounts(RowsRead, created, updated, staged - created - updated, RejectedCount, assigned);
-        await AuditTrail.AppendAsync(connection, tx, AuditEntry.By(
+        await AuditTrail.AppendAsync(Connection, Tx, AuditEntry.By(
             caller, Job.OrganizationId, now, "wristbands.import", "import", Job.Id, null,
             new { eventId, counts.RowsRead, counts.Created, counts.Updated, counts.Unchanged, counts.Rejected, counts.Assigned }));
-        await ImportJobStore.CompleteAsync(connection, tx, Job.Id, counts, Sorted(), now);
-        await tx.CommitAsync(cancellationToken);
-        return new WristbandMergeResult(counts, Sorted(), [.. changed]);
+        await ImportJobStore.CompleteAsync(Connection, Tx, Job.Id, counts, Sorted(), now);
+        await Tx.CommitAsync(cancellationToken);
+        return counts;
     }
-
-    public async ValueTask DisposeAsync()
-    {
-        await tx.DisposeAsync();
-        await connection.DisposeAsync();
-    }
-
-    /// <summary>The first rejections by line, whichever check found them.</summary>
-    public IReadOnlyList<ImportRejection> Sorted() => [.. _rejections.OrderBy(r => r.Line).Take(ImportJobStore.RejectionsKept)];
 
     private async Task<(long Created, long Updated)> UpsertAsync(Guid eventId, DateTimeOffset now)
     {
@@ -154,7 +120,7 @@ public sealed class StagedWristbands(
         // importing a file again neither locks nor rewrites a million rows. An empty (or absent)
         // status, holder name or e-mail keeps what is stored: a file from a ticket shop that knows
         // no holders must not erase those the box office typed in. A new wristband is active.
-        await connection.ExecuteAsync(
+        await Connection.ExecuteAsync(
             """
             DELETE FROM import_stage s USING wristbands w
             WHERE w.event_id = @eventId AND w.nfc_id = s.nfc_id AND w.category = s.category AND w.status = coalesce(s.status, w.status)
@@ -162,13 +128,13 @@ public sealed class StagedWristbands(
               AND w.holder_email IS NOT DISTINCT FROM coalesce(s.holder_email, w.holder_email)
             """,
             new { eventId },
-            tx,
+            Tx,
             commandTimeout: 0);
         long created = 0, updated = 0;
         foreach (var withStatus in new[] { true, false })
         {
             var status = withStatus ? "excluded.status" : "w.status";
-            var (c, u) = await connection.QuerySingleAsync<(long Created, long Updated)>(
+            var (c, u) = await Connection.QuerySingleAsync<(long Created, long Updated)>(
                 $"""
                 WITH merged AS (
                     INSERT INTO wristbands AS w (id, event_id, organization_id, nfc_id, category, status, created_at, updated_at, holder_name, holder_email, import_id)
@@ -185,7 +151,7 @@ public sealed class StagedWristbands(
                 SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM merged
                 """,
                 new { eventId, organizationId = Job.OrganizationId, now = now.UtcDateTime, jobId = Job.Id, withStatus },
-                tx,
+                Tx,
                 commandTimeout: 0);
             created += c;
             updated += u;
@@ -196,56 +162,23 @@ public sealed class StagedWristbands(
     }
 
     /// <summary>
-    /// Resolves each row's series (an id, or a name that names one series of the event) once per
-    /// distinct reference, rejects rows naming none, several or an ended one, and locks the named
-    /// series' rows so their grains' writes wait for this merge instead of racing its counts.
+    /// Resolves the rows' series (see <see cref="StagedImport.ResolveSeriesAsync"/>) and locks the
+    /// named series' rows, so their grains' writes wait for this merge instead of racing its counts.
     /// </summary>
-    private async Task ResolveSeriesAsync(Guid eventId)
+    private async Task ResolveAndLockSeriesAsync(Guid eventId)
     {
-        await ExecuteAsync(
-            """
-            CREATE TEMP TABLE import_series ON COMMIT DROP AS
-            SELECT s.line, s.nfc_id, btrim(x.ref) AS ref
-            FROM import_stage s CROSS JOIN LATERAL unnest(string_to_array(s.series, '|')) AS x (ref)
-            WHERE s.series IS NOT NULL AND btrim(x.ref) <> ''
-            """);
-        await connection.ExecuteAsync(
-            """
-            CREATE TEMP TABLE import_series_refs ON COMMIT DROP AS
-            SELECT r.ref, array_agg(es.id) FILTER (WHERE es.id IS NOT NULL) AS matches,
-                   coalesce(bool_or(es.lifecycle_status IN ('completed', 'cancelled')), false) AS ended
-            FROM (SELECT DISTINCT ref FROM import_series) r
-            LEFT JOIN event_series es ON es.event_id = @eventId AND (es.id::text = lower(r.ref) OR es.name = r.ref)
-            GROUP BY r.ref
-            """,
-            new { eventId },
-            tx);
-        await RejectAsync(
-            """
-            DELETE FROM import_stage s USING (
-                SELECT x.line, min(CASE
-                    WHEN r.matches IS NULL THEN 'unknown series ' || x.ref
-                    WHEN cardinality(r.matches) > 1 THEN 'series name ' || x.ref || ' names ' || cardinality(r.matches) || ' series; use its id'
-                    ELSE 'series ' || x.ref || ' has ended' END) AS reason
-                FROM import_series x JOIN import_series_refs r ON r.ref = x.ref
-                WHERE r.matches IS NULL OR cardinality(r.matches) > 1 OR r.ended
-                GROUP BY x.line) b
-            WHERE s.line = b.line
-            RETURNING s.line, b.reason
-            """,
-            new { });
-        await ExecuteAsync("DELETE FROM import_series x WHERE NOT EXISTS (SELECT 1 FROM import_stage s WHERE s.line = x.line)");
-        await connection.ExecuteAsync(
+        await ResolveSeriesAsync(eventId, "nfc_id");
+        await Connection.ExecuteAsync(
             """
             SELECT 1 FROM event_series WHERE id IN (SELECT matches[1] FROM import_series_refs WHERE cardinality(matches) = 1)
             ORDER BY id FOR UPDATE
             """,
-            transaction: tx);
+            transaction: Tx);
     }
 
     private async Task EnsureWithinLimitsAsync(Guid[] series)
     {
-        var over = (await connection.QueryAsync<(Guid SeriesId, string Category, long Assigned, int Limit)>(
+        var over = (await Connection.QueryAsync<(Guid SeriesId, string Category, long Assigned, int Limit)>(
             """
             SELECT a.series_id, a.category, count(*), l.max_wristbands
             FROM series_wristband_assignments a
@@ -255,7 +188,7 @@ public sealed class StagedWristbands(
             HAVING count(*) > l.max_wristbands
             """,
             new { series },
-            tx)).ToList();
+            Tx)).ToList();
         if (over.Count > 0)
         {
             throw new ImportRefusedException(string.Join(" ", over.Select(o =>
@@ -263,23 +196,4 @@ public sealed class StagedWristbands(
                 " Nothing was imported.");
         }
     }
-
-    /// <summary>Runs a DELETE … RETURNING line, reason over the staged rows and records what it took out.</summary>
-    private async Task RejectAsync(string deleteReturning, object args)
-    {
-        var (count, first) = await connection.QuerySingleAsync<(long Count, string First)>(
-            $"""
-            WITH gone AS ({deleteReturning})
-            SELECT (SELECT count(*) FROM gone),
-                   (SELECT coalesce(jsonb_agg(jsonb_build_object('line', f.line, 'reason', f.reason) ORDER BY f.line), '[]'::jsonb)::text
-                    FROM (SELECT line, reason FROM gone ORDER BY line LIMIT {ImportJobStore.RejectionsKept}) f)
-            """,
-            args,
-            tx,
-            commandTimeout: 0);
-        RejectedCount += count;
-        _rejections.AddRange(JsonSerializer.Deserialize<List<ImportRejection>>(first, Json) ?? []);
-    }
-
-    private Task ExecuteAsync(string sql) => connection.ExecuteAsync(sql, transaction: tx, commandTimeout: 0);
 }

@@ -6,7 +6,10 @@ namespace EventSeries.Persistence.Imports;
 /// names the series to assign the wristband to, by id or name, separated by <c>|</c>.
 /// </summary>
 public sealed record WristbandImportRow(
-    long Line, string NfcId, string Category, string? Status, string? HolderName, string? HolderEmail, string? Series);
+    long Line, string NfcId, string Category, string? Status, string? HolderName, string? HolderEmail, string? Series) : IImportRow
+{
+    public string Key => NfcId;
+}
 
 /// <summary>A line of the file as read: a valid row, or the reason it was rejected.</summary>
 public readonly record struct ImportLine<T>(T? Row, ImportRejection? Rejection)

@@ -4,17 +4,17 @@ using EventSeries.Persistence.Imports;
 
 namespace EventSeries.Tests.Imports;
 
-/// <summary>Uploads wristband files and waits for their jobs, as a client of the import endpoints would.</summary>
+/// <summary>Uploads wristband or ticket files and waits for their jobs, as a client of the import endpoints would.</summary>
 public static class ImportClient
 {
-    public static Task<HttpResponseMessage> UploadAsync(ApiClient client, Guid eventId, string body, string format = "csv", string? mode = null) =>
-        client.SendRawAsync(HttpMethod.Post, $"/api/events/{eventId}/wristbands/import?format={format}{(mode is null ? "" : $"&mode={mode}")}", body,
+    public static Task<HttpResponseMessage> UploadAsync(ApiClient client, Guid eventId, string body, string format = "csv", string? mode = null, string kind = "wristbands") =>
+        client.SendRawAsync(HttpMethod.Post, $"/api/events/{eventId}/{kind}/import?format={format}{(mode is null ? "" : $"&mode={mode}")}", body,
             format == "csv" ? "text/csv" : "application/x-ndjson");
 
     /// <summary>Uploads, expects 202 with a job, and polls the job until its merge has finished.</summary>
-    public static async Task<ImportJobView> ImportAsync(ApiClient client, Guid eventId, string body, string format = "csv", string? mode = null)
+    public static async Task<ImportJobView> ImportAsync(ApiClient client, Guid eventId, string body, string format = "csv", string? mode = null, string kind = "wristbands")
     {
-        var response = await UploadAsync(client, eventId, body, format, mode);
+        var response = await UploadAsync(client, eventId, body, format, mode, kind);
         var accepted = await ApiClient.ReadAsync<ImportJobView>(response, HttpStatusCode.Accepted);
         Assert.Equal($"/api/imports/{accepted.Id}", response.Headers.Location?.OriginalString);
         return await FinishedAsync(client, accepted.Id);

@@ -5,16 +5,17 @@ using EventSeries.Persistence.Imports;
 namespace EventSeries.Api.Imports;
 
 /// <summary>
-/// Reads a wristband CSV (RFC 4180, comma separated, UTF-8, a header row) as it streams in. Header
-/// names match ignoring case and underscores: <c>nfc_id</c> or <c>nfcId</c>, <c>category</c>, and
-/// optionally <c>status</c>, <c>holder_name</c>, <c>holder_email</c>, <c>series</c>.
+/// Reads an import CSV (RFC 4180, comma separated, UTF-8, a header row) as it streams in. Header
+/// names match ignoring case and underscores (<c>nfc_id</c> or <c>nfcId</c>); which columns there are
+/// and how a row is checked is the <see cref="ImportSchema{T}"/>'s.
 /// </summary>
-public static class WristbandCsvReader
+public static class ImportCsvReader
 {
     /// <summary>A record longer than this (an unclosed quote, a hostile file) ends the import.</summary>
     private const int MaxRecordBytes = 64 * 1024;
 
-    public static async Task<IAsyncEnumerable<ImportLine<WristbandImportRow>>> OpenAsync(Stream body, CancellationToken cancellationToken)
+    public static async Task<IAsyncEnumerable<ImportLine<T>>> OpenAsync<T>(Stream body, ImportSchema<T> schema, CancellationToken cancellationToken)
+        where T : class
     {
         var reader = CsvReader.Create(body, CsvReaderOptions.Default with
         {
@@ -22,19 +23,18 @@ public static class WristbandCsvReader
             HasHeader = true,
             TrackLineNumbers = true,
             MaxRecordSize = MaxRecordBytes,
-            NormalizeHeaderName = name => name.Replace("_", "", StringComparison.Ordinal),
+            NormalizeHeaderName = ImportColumns.CsvKey,
         }, leaveOpen: true);
         try
         {
             await reader.ReadHeaderAsync(cancellationToken);
-            var nfcId = Index(reader, "nfcid");
-            var category = Index(reader, "category");
-            if (nfcId < 0 || category < 0)
+            var indexes = schema.Columns.Select(c => reader.TryGetFieldIndex(ImportColumns.CsvKey(c), out var index) ? index : -1).ToArray();
+            if (indexes.Take(schema.Required).Any(i => i < 0))
             {
-                throw new ImportFileException("The CSV header must name the columns nfc_id and category (and optionally status, holder_name, holder_email, series).");
+                throw new ImportFileException(schema.HeaderHint);
             }
 
-            return Rows(reader, nfcId, category, Index(reader, "status"), Index(reader, "holdername"), Index(reader, "holderemail"), Index(reader, "series"), cancellationToken);
+            return Rows(reader, schema, indexes, cancellationToken);
         }
         catch (CsvFormatException e)
         {
@@ -48,10 +48,9 @@ public static class WristbandCsvReader
         }
     }
 
-    private static int Index(CsvReader reader, string name) => reader.TryGetFieldIndex(name, out var index) ? index : -1;
-
-    private static async IAsyncEnumerable<ImportLine<WristbandImportRow>> Rows(
-        CsvReader reader, int nfcId, int category, int status, int holderName, int holderEmail, int series, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ImportLine<T>> Rows<T>(
+        CsvReader reader, ImportSchema<T> schema, int[] indexes, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
     {
         await using (reader)
         {
@@ -69,9 +68,13 @@ public static class WristbandCsvReader
                     throw new ImportFileException($"The CSV could not be read past line {LineOf(reader)}: {e.Message}");
                 }
 
-                yield return WristbandRowRules.Check(
-                    reader.LineNumber, Field(reader, nfcId), Field(reader, category), Field(reader, status),
-                    Field(reader, holderName), Field(reader, holderEmail), Field(reader, series));
+                var fields = new string?[indexes.Length];
+                for (var i = 0; i < indexes.Length; i++)
+                {
+                    fields[i] = Field(reader, indexes[i]);
+                }
+
+                yield return schema.Check(reader.LineNumber, fields);
             }
         }
     }

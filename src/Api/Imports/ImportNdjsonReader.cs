@@ -7,17 +7,20 @@ using EventSeries.Persistence.Imports;
 namespace EventSeries.Api.Imports;
 
 /// <summary>
-/// Reads wristbands as NDJSON: one JSON object per line (<c>nfcId</c>, <c>category</c>, and
-/// optionally <c>status</c>, <c>holderName</c>, <c>holderEmail</c>, <c>series</c>: a string with
-/// <c>|</c> between series, or an array). A line that is not such an object is rejected with its number.
+/// Reads an import file as NDJSON: one JSON object per line, its properties the schema's columns in
+/// camel case (<c>nfcId</c>, <c>holderEmail</c>), text or null; <c>series</c> may also be an array
+/// (or a string with <c>|</c> between series). A line that is not such an object is rejected with its number.
 /// </summary>
-public static class WristbandNdjsonReader
+public static class ImportNdjsonReader
 {
     /// <summary>A line longer than this ends the import (nothing legitimate comes near it).</summary>
     private const int MaxLineBytes = 64 * 1024;
 
-    public static async IAsyncEnumerable<ImportLine<WristbandImportRow>> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ImportLine<T>> ReadAsync<T>(Stream body, ImportSchema<T> schema, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
     {
+        var names = schema.Columns.Select((c, i) => (Name: ImportColumns.JsonName(c), Index: i)).ToDictionary(c => c.Name, c => c.Index, StringComparer.Ordinal);
+        var list = schema.Columns.ToList().IndexOf(ImportColumns.ListColumn);
         var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         long line = 0;
         try
@@ -29,7 +32,7 @@ public static class WristbandNdjsonReader
                 while (buffer.PositionOf((byte)'\n') is { } end)
                 {
                     line++;
-                    var parsed = ParseLine(buffer.Slice(0, end), line);
+                    var parsed = ParseLine(buffer.Slice(0, end), line, schema, names, list);
                     if (parsed is { } value)
                     {
                         yield return value;
@@ -45,7 +48,7 @@ public static class WristbandNdjsonReader
 
                 if (read.IsCompleted)
                 {
-                    if (buffer.Length > 0 && ParseLine(buffer, ++line) is { } last)
+                    if (buffer.Length > 0 && ParseLine(buffer, ++line, schema, names, list) is { } last)
                     {
                         yield return last;
                     }
@@ -62,7 +65,8 @@ public static class WristbandNdjsonReader
         }
     }
 
-    private static ImportLine<WristbandImportRow>? ParseLine(ReadOnlySequence<byte> bytes, long line)
+    private static ImportLine<T>? ParseLine<T>(ReadOnlySequence<byte> bytes, long line, ImportSchema<T> schema, Dictionary<string, int> names, int list)
+        where T : class
     {
         if (IsBlank(bytes))
         {
@@ -70,46 +74,44 @@ public static class WristbandNdjsonReader
         }
 
         var reader = new Utf8JsonReader(bytes);
-        string? nfcId = null, category = null, status = null, holderName = null, holderEmail = null, series = null;
+        var fields = new string?[schema.Columns.Count];
         try
         {
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return ImportLine<WristbandImportRow>.Rejected(line, "not a JSON object");
+                return ImportLine<T>.Rejected(line, "not a JSON object");
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var name = reader.GetString()!;
                 reader.Read();
-                switch (name)
+                if (!names.TryGetValue(name, out var index))
                 {
-                    case "nfcId": nfcId = Text(ref reader); break;
-                    case "category": category = Text(ref reader); break;
-                    case "status": status = Text(ref reader); break;
-                    case "holderName": holderName = Text(ref reader); break;
-                    case "holderEmail": holderEmail = Text(ref reader); break;
-                    case "series": series = SeriesText(ref reader); break;
-                    default: reader.Skip(); break;
+                    reader.Skip();
+                }
+                else
+                {
+                    fields[index] = index == list ? ListText(ref reader) : Text(ref reader);
                 }
             }
 
             if (reader.Read())
             {
-                return ImportLine<WristbandImportRow>.Rejected(line, "more than one JSON value on the line");
+                return ImportLine<T>.Rejected(line, "more than one JSON value on the line");
             }
         }
         catch (JsonException e)
         {
-            return ImportLine<WristbandImportRow>.Rejected(line, $"not valid JSON ({e.Message.Split('.')[0]})");
+            return ImportLine<T>.Rejected(line, $"not valid JSON ({e.Message.Split('.')[0]})");
         }
         catch (InvalidOperationException)
         {
-            return ImportLine<WristbandImportRow>.Rejected(line, "a field has the wrong type (text expected)");
+            return ImportLine<T>.Rejected(line, "a field has the wrong type (text expected)");
         }
 
-        return WristbandRowRules.Check(line, nfcId, category, status, holderName, holderEmail, series);
+        return schema.Check(line, fields);
     }
 
     private static bool IsBlank(ReadOnlySequence<byte> bytes)
@@ -130,7 +132,7 @@ public static class WristbandNdjsonReader
 
     private static string? Text(ref Utf8JsonReader reader) => reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
 
-    private static string? SeriesText(ref Utf8JsonReader reader)
+    private static string? ListText(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
