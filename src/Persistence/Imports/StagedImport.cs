@@ -12,6 +12,11 @@ namespace EventSeries.Persistence.Imports;
 /// </summary>
 public abstract class StagedImport(NpgsqlConnection connection, NpgsqlTransaction tx, ImportJobView job) : IAsyncDisposable
 {
+    /// <summary>
+    /// How a bulk transaction joins a million rows (see <see cref="BulkSql.Settings"/>).
+    /// </summary>
+    protected const string BulkSettings = BulkSql.Settings;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly List<ImportRejection> _rejections = [];

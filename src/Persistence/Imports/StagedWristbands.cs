@@ -25,7 +25,7 @@ public sealed class StagedWristbands(
         var now = time.Now();
 
         // Sets of a million rows: hashed in memory rather than spilled to disk (4 MB by default).
-        await ExecuteAsync("SET LOCAL work_mem = '256MB'");
+        await ExecuteAsync(BulkSettings);
         await ExecuteAsync("ANALYZE import_stage");
         if (await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: Tx))
         {

@@ -250,7 +250,7 @@ public sealed class SeriesStore(NpgsqlDataSource db)
             async (connection, tx) =>
             {
                 var args = new { seriesId, eventId, category, importId, now = now.UtcDateTime };
-                await connection.ExecuteAsync("SET LOCAL work_mem = '256MB'", transaction: tx); // a million rows hashed in memory
+                await connection.ExecuteAsync(BulkSql.Settings, transaction: tx);
                 if (category is not null && !await connection.ExecuteScalarAsync<bool>(
                     "SELECT EXISTS (SELECT 1 FROM categories WHERE event_id = @eventId AND name = @category)", args, tx))
                 {
