@@ -174,10 +174,10 @@ public sealed class StagedTickets(NpgsqlConnection connection, NpgsqlTransaction
             """
             WITH added AS (
                 INSERT INTO series_tickets (series_id, ticket_id)
-                SELECT r.matches[1], t.id
+                SELECT DISTINCT r.matches[1], t.id
                 FROM import_series x JOIN import_series_refs r ON r.ref = x.ref
                 JOIN tickets t ON t.event_id = @eventId AND t.source = x.source AND t.external_id = x.external_id
-                ON CONFLICT DO NOTHING
+                WHERE NOT EXISTS (SELECT 1 FROM series_tickets st WHERE st.series_id = r.matches[1] AND st.ticket_id = t.id)
                 RETURNING 1)
             SELECT count(*) FROM added
             """,

@@ -77,10 +77,10 @@ public sealed class StagedWristbands(
                 """
                 WITH added AS (
                     INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
-                    SELECT r.matches[1], w.id, w.category, @now
+                    SELECT DISTINCT r.matches[1], w.id, w.category, @now::timestamptz
                     FROM import_series x JOIN import_series_refs r ON r.ref = x.ref
                     JOIN wristbands w ON w.event_id = @eventId AND w.nfc_id = x.nfc_id
-                    ON CONFLICT DO NOTHING
+                    WHERE NOT EXISTS (SELECT 1 FROM series_wristband_assignments a WHERE a.series_id = r.matches[1] AND a.wristband_id = w.id)
                     RETURNING series_id)
                 SELECT series_id, count(*) FROM added GROUP BY series_id
                 """,

@@ -127,3 +127,7 @@ END $$;
 
 -- Which import last created or changed a ticket (as wristbands.import_id): where a ticket came from.
 ALTER TABLE tickets ADD COLUMN import_id uuid NULL;
+
+-- One index less to write per ticket (about 1.5 s of a million): a status filter reads the
+-- event's tickets through tickets_event_ix, in the order the list wants them anyway.
+DROP INDEX tickets_event_status_ix;
