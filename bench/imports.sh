@@ -135,8 +135,9 @@ for run in $(seq 1 "$RUNS"); do
   if [ "$KIND" = tickets ]; then
     [ "$TICKET_SERIES" = 0 ] || [ "$(jq -r .assigned <<<"$first_job")" = "$ROWS" ] || { echo "tickets given the series: $first_job"; exit 1; }
     echo "$first $again 0 $bare" >> "$DATA/runs"
-    printf "run %d: import %6d ms (%7.0f rows/s$([ "$TICKET_SERIES" = 1 ] && echo ', series assigned in it')), again (unchanged) %6d ms, bare upload %5d ms (ratio %.3f)\n' \
-      "$run" "$first" "$(bc -l <<<"$ROWS*1000/$first")" "$again" "$bare" "$(bc -l <<<"$bare/$first")"
+    note=""; [ "$TICKET_SERIES" = 1 ] && note=", series assigned in it"
+    printf 'run %d: import %6d ms (%7.0f rows/s%s), again (unchanged) %6d ms, bare upload %5d ms (ratio %.3f)\n' \
+      "$run" "$first" "$(bc -l <<<"$ROWS*1000/$first")" "$note" "$again" "$bare" "$(bc -l <<<"$bare/$first")"
     continue
   fi
 
