@@ -15,7 +15,7 @@ public abstract class StagedImport(NpgsqlConnection connection, NpgsqlTransactio
     /// <summary>
     /// How a bulk transaction joins a million rows (see <see cref="BulkSql.Settings"/>).
     /// </summary>
-    protected const string BulkSettings = BulkSql.Settings;
+    private const string BulkSettings = BulkSql.Settings;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -128,6 +128,36 @@ public abstract class StagedImport(NpgsqlConnection connection, NpgsqlTransactio
             commandTimeout: 0);
         RejectedCount += count;
         _rejections.AddRange(JsonSerializer.Deserialize<List<ImportRejection>>(first, Json) ?? []);
+    }
+
+    /// <summary>
+    /// The start of every merge: the bulk settings, statistics for the staged rows, and the rows whose
+    /// <paramref name="key"/> (staged columns, comma separated) repeats an earlier line taken out. Only
+    /// keys flagged while reading (their fingerprint was seen before) are grouped.
+    /// </summary>
+    /// <param name="key">The staged columns that identify a row, e.g. <c>source, external_id</c>.</param>
+    /// <param name="describe">A SQL text expression over the staged row <c>s</c> naming the key for the reason.</param>
+    protected async Task PrepareAsync(string key, string describe)
+    {
+        await ExecuteAsync(BulkSettings);
+        await ExecuteAsync("ANALYZE import_stage");
+        if (!await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: Tx))
+        {
+            return;
+        }
+
+        var columns = key.Split(',', StringSplitOptions.TrimEntries);
+        string Of(string alias) => string.Join(", ", columns.Select(c => $"{alias}.{c}"));
+        await RejectAsync(
+            $"""
+            DELETE FROM import_stage s USING (
+                SELECT {key}, min(line) AS first FROM import_stage
+                WHERE ({key}) IN (SELECT {key} FROM import_stage WHERE maybe_repeated)
+                GROUP BY {key} HAVING count(*) > 1) d
+            WHERE ({Of("s")}) = ({Of("d")}) AND s.line <> d.first
+            RETURNING s.line, {describe} || ' repeats line ' || d.first AS reason
+            """,
+            new { });
     }
 
     protected Task ExecuteAsync(string sql) => Connection.ExecuteAsync(sql, transaction: Tx, commandTimeout: 0);

@@ -15,8 +15,8 @@ public sealed class StagedTickets(NpgsqlConnection connection, NpgsqlTransaction
 {
     /// <summary>
     /// Checks the staged rows as sets (a ticket twice in the file, an unknown ticket type, an unknown
-    /// or ended series, a change the API would refuse too), takes the rejected ones out, upserts the
-    /// rest in one statement per status rule and adds the series they name. A status change of a
+    /// or ended series, a change the API would refuse too), takes the rejected ones out, updates the
+    /// changed rows and inserts the new ones (a statement each) and adds the series they name. A status change of a
     /// ticket paired to a wristband raises the event's <c>wristbands_version</c>, so that band's gate
     /// memory reads its ticket again at its next scan (no grain is called per row).
     /// </summary>
@@ -25,22 +25,7 @@ public sealed class StagedTickets(NpgsqlConnection connection, NpgsqlTransaction
         var eventId = Job.EventId;
         var now = time.Now();
 
-        // Sets of a million rows: hashed in memory rather than spilled to disk (4 MB by default).
-        await ExecuteAsync(BulkSettings);
-        await ExecuteAsync("ANALYZE import_stage");
-        if (await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: Tx))
-        {
-            await RejectAsync(
-                """
-                DELETE FROM import_stage s USING (
-                    SELECT source, external_id, min(line) AS first FROM import_stage
-                    WHERE (source, external_id) IN (SELECT source, external_id FROM import_stage WHERE maybe_repeated)
-                    GROUP BY source, external_id HAVING count(*) > 1) d
-                WHERE s.source = d.source AND s.external_id = d.external_id AND s.line <> d.first
-                RETURNING s.line, 'external_id ' || s.external_id || ' of source ' || s.source || ' repeats line ' || d.first AS reason
-                """,
-                new { });
-        }
+        await PrepareAsync("source, external_id", "'external_id ' || s.external_id || ' of source ' || s.source");
         await RejectAsync(
             """
             DELETE FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.event_id = @eventId AND c.name = s.ticket_type)

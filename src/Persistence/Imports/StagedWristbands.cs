@@ -16,30 +16,15 @@ public sealed class StagedWristbands(
 {
     /// <summary>
     /// Checks the staged rows as sets (a UID twice in the file, an unknown category, an unknown or
-    /// ended series), takes the rejected ones out, then upserts the rest in one statement and assigns
-    /// the series they name. With <see cref="ImportMode.AllOrNothing"/>, any rejection refuses all.
+    /// ended series), takes the rejected ones out, then updates the changed rows and inserts the new
+    /// ones (a statement each) and assigns the series they name. With <see cref="ImportMode.AllOrNothing"/>, any rejection refuses all.
     /// </summary>
     public override async Task<ImportCounts> MergeAsync(Caller caller, ImportMode mode, CancellationToken cancellationToken)
     {
         var eventId = Job.EventId;
         var now = time.Now();
 
-        // Sets of a million rows: hashed in memory rather than spilled to disk (4 MB by default).
-        await ExecuteAsync(BulkSettings);
-        await ExecuteAsync("ANALYZE import_stage");
-        if (await Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM import_stage WHERE maybe_repeated)", transaction: Tx))
-        {
-            await RejectAsync(
-                """
-                DELETE FROM import_stage s USING (
-                    SELECT nfc_id, min(line) AS first FROM import_stage
-                    WHERE nfc_id IN (SELECT nfc_id FROM import_stage WHERE maybe_repeated)
-                    GROUP BY nfc_id HAVING count(*) > 1) d
-                WHERE s.nfc_id = d.nfc_id AND s.line <> d.first
-                RETURNING s.line, 'nfc_id ' || s.nfc_id || ' repeats line ' || d.first AS reason
-                """,
-                new { });
-        }
+        await PrepareAsync("nfc_id", "'nfc_id ' || s.nfc_id");
         await RejectAsync(
             """
             DELETE FROM import_stage s WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.event_id = @eventId AND c.name = s.category)
