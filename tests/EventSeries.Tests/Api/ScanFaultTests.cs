@@ -21,6 +21,10 @@ public sealed class ScanFaultTests(ScanFaultTests.Host fixture) : IClassFixture<
     /// <summary>What a loaded test machine may add to an answer; far below the 5 s response timeout.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1.5);
 
+    // The deadline's timer and the test's stopwatch are different clocks: a CI run measured
+    // 1.4999689 s for a 1.5 s deadline. "Not before the deadline" allows the timer's coarseness.
+    private static readonly TimeSpan TimerCoarseness = TimeSpan.FromMilliseconds(20);
+
     public static TheoryData<string> ClusterFaults => [.. ScanFaults.ClusterFaults];
 
     [Theory]
@@ -145,7 +149,7 @@ public sealed class ScanFaultTests(ScanFaultTests.Host fixture) : IClassFixture<
 
         await ApiClient.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable");
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.True(clock.Elapsed >= Deadline, $"answered after {clock.Elapsed}, before the deadline");
+        Assert.True(clock.Elapsed >= Deadline - TimerCoarseness, $"answered after {clock.Elapsed}, before the deadline");
         Assert.True(clock.Elapsed < Deadline + Slack, $"answered after {clock.Elapsed}");
         Assert.Equal(1, fixture.Faults.Attempts);
 
