@@ -12,7 +12,7 @@ public static class TicketEndpoints
     {
         var perEvent = app.MapGroup("/api/events/{eventId:guid}/tickets").WithTags("Tickets");
         perEvent.MapGet("/", ListAsync).WithName("ListTickets")
-            .WithSummary("The event's tickets, oldest first; filter by status, seriesId and holder (part of the name or e-mail; not for viewers), paged.");
+            .WithSummary("The event's tickets by source and external id; filter by status, seriesId and holder (part of the name or e-mail; not for viewers), paged.");
         perEvent.MapPost("/", CreateAsync).WithName("CreateTicket")
             .WithSummary("Creates a ticket; its type is a wristband category of the event, its series the event's; the external id is unique per event and source.")
             .ProducesProblem(StatusCodes.Status409Conflict);

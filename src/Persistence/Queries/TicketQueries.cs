@@ -11,7 +11,8 @@ namespace EventSeries.Persistence.Queries;
 public sealed class TicketQueries(NpgsqlDataSource db)
 {
     /// <summary>
-    /// Tickets of an event, oldest first, filtered by status, by a series they admit to, and by holder
+    /// Tickets of an event by source and external id (the order of the unique index, which serves
+    /// it; no index by creation time is kept, so imports write one less), filtered by status, by a series they admit to, and by holder
     /// (a part of the name or e-mail, case-insensitive; personal data, so not for viewers); 404 when
     /// the event is not the caller's.
     /// </summary>
@@ -42,7 +43,7 @@ public sealed class TicketQueries(NpgsqlDataSource db)
               AND (@holder::text IS NULL OR t.holder_name ILIKE @holder OR t.holder_email ILIKE @holder)
             """;
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM tickets t {where}", args);
-        var rows = (await connection.QueryAsync<TicketRow>($"{TicketRow.Select} {where} ORDER BY t.created_at, t.id LIMIT @PageSize OFFSET @Offset", args)).ToList();
+        var rows = (await connection.QueryAsync<TicketRow>($"{TicketRow.Select} {where} ORDER BY t.source, t.external_id LIMIT @PageSize OFFSET @Offset", args)).ToList();
         var views = await TicketRow.ToViewsAsync(connection, rows);
         return new([.. views.Select(v => v.For(caller))], page.PageNumber, page.PageSize, total);
     }

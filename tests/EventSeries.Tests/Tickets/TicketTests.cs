@@ -25,7 +25,7 @@ public sealed class TicketTests(ApiFixture fixture)
         {
             externalId = "A-1", source = "shop", holderName = "Anna Adler", holderEmail = "anna@example.org", ticketType = "vip", seriesIds = new[] { s.Series.Id, day2.Id },
         });
-        await fixture.AdvanceAsync(TimeSpan.FromSeconds(1)); // listed by creation time
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(1)); // later, but listed by source and external id
         var bert = await client.PostOkAsync<TicketView>(url, new { externalId = "B-2", source = "shop", holderName = "Bert Brandt", ticketType = "general", seriesIds = new[] { s.Series.Id } });
         await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
         var cara = await client.PostOkAsync<TicketView>(url, new { externalId = "B-2", source = "box-office", holderEmail = "cara@example.org", ticketType = "general", status = "used" });
@@ -35,14 +35,15 @@ public sealed class TicketTests(ApiFixture fixture)
         Assert.Equivalent(anna, await client.GetOkAsync<TicketView>($"/api/tickets/{anna.Id}"), strict: true);
         Assert.Equal(2, await Db.CountAsync(fixture.ConnectionString, "SELECT count(*) FROM series_tickets WHERE ticket_id = @id", ("id", anna.Id)));
 
-        Assert.Equal([anna.Id, bert.Id, cara.Id], (await client.GetOkAsync<Page<TicketView>>(url)).Items.Select(t => t.Id));
+        // By source, then external id (the shop's ticket number), not by creation.
+        Assert.Equal([cara.Id, anna.Id, bert.Id], (await client.GetOkAsync<Page<TicketView>>(url)).Items.Select(t => t.Id));
         Assert.Equal([cara.Id], (await client.GetOkAsync<Page<TicketView>>($"{url}?status=used")).Items.Select(t => t.Id));
         Assert.Equal([anna.Id], (await client.GetOkAsync<Page<TicketView>>($"{url}?seriesId={day2.Id}")).Items.Select(t => t.Id));
         Assert.Equal([bert.Id], (await client.GetOkAsync<Page<TicketView>>($"{url}?holder=BRANDT")).Items.Select(t => t.Id));
         Assert.Equal([cara.Id], (await client.GetOkAsync<Page<TicketView>>($"{url}?holder=cara@")).Items.Select(t => t.Id));
         Assert.Empty((await client.GetOkAsync<Page<TicketView>>($"{url}?holder=%25")).Items); // a % is a character, not a wildcard
         var second = await client.GetOkAsync<Page<TicketView>>($"{url}?page=2&pageSize=2");
-        Assert.Equal([cara.Id], second.Items.Select(t => t.Id));
+        Assert.Equal([bert.Id], second.Items.Select(t => t.Id));
         Assert.Equal((3L, 2), (second.Total, second.PageNumber));
 
         var updated = await client.PutOkAsync<TicketView>($"/api/tickets/{bert.Id}", new
