@@ -2,6 +2,7 @@ using EventSeries.Security;
 using Dapper;
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.Notifications;
+using EventSeries.Persistence.Tickets;
 using Npgsql;
 
 namespace EventSeries.Persistence.Imports;
@@ -16,7 +17,8 @@ public sealed class StagedTickets(NpgsqlConnection connection, NpgsqlTransaction
     /// <summary>
     /// Checks the staged rows as sets (a ticket twice in the file, an unknown ticket type, an unknown
     /// or ended series, a change the API would refuse too), takes the rejected ones out, updates the
-    /// changed rows and inserts the new ones (a statement each) and adds the series they name. A status change of a
+    /// changed rows and inserts the new ones (a statement each) and adds the series they name. A holder
+    /// change of a ticket paired to a wristband is copied to the band. A status change of a
     /// ticket paired to a wristband raises the event's <c>wristbands_version</c>, so that band's gate
     /// memory reads its ticket again at its next scan (no grain is called per row).
     /// </summary>
@@ -42,19 +44,23 @@ public sealed class StagedTickets(NpgsqlConnection connection, NpgsqlTransaction
         RefuseIfAnyRejected(mode);
 
         var staged = await Connection.ExecuteScalarAsync<long>("SELECT count(*) FROM import_stage", transaction: Tx);
-        var pairedStatusChanged = await Connection.ExecuteScalarAsync<bool>(
+        // Paired tickets are few: what the file changes of them is found before the upsert.
+        var paired = await Connection.QuerySingleAsync<(bool StatusChanged, Guid[] HolderChanged)>(
             """
-            SELECT EXISTS (
-                SELECT 1 FROM (SELECT source, external_id, status FROM tickets WHERE event_id = @eventId AND wristband_id IS NOT NULL) t
-                JOIN import_stage s ON s.source = t.source AND s.external_id = t.external_id
-                WHERE s.status IS NOT NULL AND s.status <> t.status)
+            SELECT coalesce(bool_or(s.status IS NOT NULL AND s.status <> t.status), false),
+                   coalesce(array_agg(t.wristband_id) FILTER (WHERE
+                       coalesce(s.holder_name, t.holder_name) IS DISTINCT FROM t.holder_name
+                       OR coalesce(s.holder_email, t.holder_email) IS DISTINCT FROM t.holder_email), '{}')
+            FROM (SELECT source, external_id, status, holder_name, holder_email, wristband_id FROM tickets WHERE event_id = @eventId AND wristband_id IS NOT NULL) t
+            JOIN import_stage s ON s.source = t.source AND s.external_id = t.external_id
             """,
             new { eventId },
             Tx,
             commandTimeout: 0);
         var (created, updated) = await UpsertAsync(eventId, now);
+        await TicketStore.CopyHolderToBandsAsync(Connection, Tx, paired.HolderChanged, now);
         var assigned = assigns ? await AddSeriesAsync(eventId) : 0;
-        if (pairedStatusChanged)
+        if (paired.StatusChanged)
         {
             // A paired band's access grain holds its ticket's status in memory; the version tells
             // each one to read its rows again at its next scan.

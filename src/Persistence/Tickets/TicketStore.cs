@@ -73,6 +73,8 @@ public sealed partial class TicketStore(NpgsqlDataSource db)
                 ticket.TicketType, status = ticket.Status.ToDb(), now = ticket.CreatedAt.UtcDateTime,
             },
             tx));
+        var band = await connection.QueryAsync<Guid>("SELECT wristband_id FROM tickets WHERE id = @Id AND wristband_id IS NOT NULL", new { ticket.Id }, tx);
+        await CopyHolderToBandsAsync(connection, tx, [.. band], ticket.UpdatedAt);
         await SetSeriesAsync(connection, tx, ticket);
         await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
@@ -100,6 +102,8 @@ public sealed partial class TicketStore(NpgsqlDataSource db)
             throw new RowNotFoundException("Ticket");
         }
 
+        var band = await connection.QueryAsync<Guid>("SELECT wristband_id FROM tickets WHERE id = @Id AND wristband_id IS NOT NULL", new { ticket.Id }, tx);
+        await CopyHolderToBandsAsync(connection, tx, [.. band], ticket.UpdatedAt);
         await SetSeriesAsync(connection, tx, ticket);
         await AuditTrail.AppendAsync(connection, tx, audit);
         await tx.CommitAsync();
@@ -163,7 +167,14 @@ public sealed partial class TicketStore(NpgsqlDataSource db)
             WHERE wristband_id = @NewWristbandId AND category <> @Category RETURNING series_id
             """,
             args, tx));
-        await connection.ExecuteAsync("UPDATE wristbands SET category = @Category, updated_at = @now WHERE id = @NewWristbandId", args, tx);
+        // The band takes the ticket's category, and its holder where the ticket names one.
+        await connection.ExecuteAsync(
+            """
+            UPDATE wristbands w SET category = @Category, updated_at = @now,
+                holder_name = coalesce(t.holder_name, w.holder_name), holder_email = coalesce(t.holder_email, w.holder_email)
+            FROM tickets t WHERE w.id = @NewWristbandId AND t.id = @TicketId
+            """,
+            args, tx);
         await connection.ExecuteAsync(
             """
             INSERT INTO series_wristband_assignments (series_id, wristband_id, category, assigned_at)
@@ -178,6 +189,23 @@ public sealed partial class TicketStore(NpgsqlDataSource db)
         await tx.CommitAsync();
         return [.. changed];
     }
+
+    /// <summary>
+    /// A paired wristband carries its ticket's holder (as the CRM's attendee updates keep them): the
+    /// given bands take their tickets' name and e-mail where these differ. Bands are named by id, so
+    /// a bulk caller's plan looks up the few pairs instead of joining every wristband.
+    /// </summary>
+    internal static Task<int> CopyHolderToBandsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid[] bands, DateTimeOffset now) =>
+        bands.Length == 0
+            ? Task.FromResult(0)
+            : connection.ExecuteAsync(
+                """
+                UPDATE wristbands w SET holder_name = t.holder_name, holder_email = t.holder_email, updated_at = @now
+                FROM tickets t
+                WHERE w.id = ANY(@bands) AND t.wristband_id = ANY(@bands) AND t.wristband_id = w.id
+                  AND (w.holder_name IS DISTINCT FROM t.holder_name OR w.holder_email IS DISTINCT FROM t.holder_email)
+                """,
+                new { bands, now = now.UtcDateTime }, tx);
 
     /// <summary>
     /// After the band's assignments changed: no series it is in may hold more of its category than

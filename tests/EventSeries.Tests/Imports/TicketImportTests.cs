@@ -203,6 +203,26 @@ public sealed class TicketImportTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task AnImportChangingAPairedTicketsHolder_ChangesItsBandsHolderToo()
+    {
+        using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
+        var g = await GateScenario.CreateAsync(client, fixture.Clock.GetUtcNow(), general: 1, vip: 0);
+        var ticket = await client.PostOkAsync<TicketView>($"/api/events/{g.Event.Id}/tickets", new
+        {
+            externalId = "H0001", source = "shop", ticketType = "general", holderName = "Old Name", seriesIds = new[] { g.Series.Id },
+        });
+        await client.PostOkAsync<TicketView>($"/api/tickets/{ticket.Id}/exchange", new { nfcId = g.Unassigned.NfcId }, HttpStatusCode.OK);
+        const string holderOf = "SELECT concat_ws('|', holder_name, holder_email) FROM wristbands WHERE nfc_id = @nfc AND event_id = @e";
+
+        var job = await ImportAsync(client, g.Event.Id, ImportClient.Csv(
+            "external_id,source,ticket_type,holder_name,holder_email", "H0001,shop,general,New Name,new@example.org", "H0002,shop,general,Someone Else,"));
+
+        Assert.Equal((1L, 1L), (job.Created, job.Updated));
+        Assert.Equal("New Name|new@example.org", await Db.ScalarAsync<string>(fixture.ConnectionString, holderOf, ("nfc", g.Unassigned.NfcId), ("e", g.Event.Id)));
+        Assert.Equal("", await Db.ScalarAsync<string>(fixture.ConnectionString, holderOf, ("nfc", g.Wristbands[0].NfcId), ("e", g.Event.Id)));
+    }
+
+    [Fact]
     public async Task ChangesThePairedOrFinalTicketMayNotTake_AreRejectedRows()
     {
         using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);

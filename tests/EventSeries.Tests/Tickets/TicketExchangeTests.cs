@@ -165,6 +165,28 @@ public sealed class TicketExchangeTests(ApiFixture fixture)
         Assert.True((await g.ScanAsync(band.NfcId)).Allowed);
     }
 
+    [Fact]
+    public async Task APairedBand_CarriesItsTicketsHolder_FromTheExchangeAndThroughEveryEdit()
+    {
+        using var client = fixture.Host.Client((await fixture.NewTenantAsync()).Token);
+        var g = await GateScenario.CreateAsync(client, fixture.Clock.GetUtcNow(), general: 1, vip: 0);
+        var band = await RegisterAsync(client, g, "general");
+        var bystander = await RegisterAsync(client, g, "general");
+        var ticket = await NewTicketAsync(client, g, "general");
+        const string holderOf = "SELECT concat_ws('|', holder_name, holder_email) FROM wristbands WHERE id = @id";
+
+        await client.PostOkAsync<TicketView>($"/api/tickets/{ticket.Id}/exchange", new { nfcId = band.NfcId }, HttpStatusCode.OK);
+        Assert.Equal("Holder", await Db.ScalarAsync<string>(fixture.ConnectionString, holderOf, ("id", band.Id)));
+
+        await client.PutOkAsync<TicketView>($"/api/tickets/{ticket.Id}", new
+        {
+            ticket.ExternalId, ticket.Source, holderName = "Hanna Holder", holderEmail = "hanna@example.org", ticket.TicketType, seriesIds = ticket.SeriesIds,
+        });
+
+        Assert.Equal("Hanna Holder|hanna@example.org", await Db.ScalarAsync<string>(fixture.ConnectionString, holderOf, ("id", band.Id)));
+        Assert.Equal("", await Db.ScalarAsync<string>(fixture.ConnectionString, holderOf, ("id", bystander.Id)));
+    }
+
     private static async Task<WristbandView> RegisterAsync(ApiClient client, GateScenario g, string category)
     {
         var nfcId = "T" + Guid.NewGuid().ToString("N")[..15].ToUpperInvariant();
