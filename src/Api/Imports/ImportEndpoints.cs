@@ -1,5 +1,7 @@
 using EventSeries.Api.Auth;
+using EventSeries.Api.Contracts;
 using EventSeries.Persistence.Imports;
+using EventSeries.Persistence.Queries;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +30,8 @@ public static class ImportEndpoints
             .Produces<ImportJobView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        app.MapGet("/api/events/{eventId:guid}/imports", ListAsync).WithTags("Imports").WithName("ListImports")
+            .WithSummary("The event's import jobs, newest first, the same views as GET /api/imports/{id}; filter by kind (wristbands|tickets), paged.");
         app.MapGet("/api/imports/{importId:guid}", GetAsync).WithTags("Imports").WithName("GetImport")
             .WithSummary("An import job: receiving, merging, completed or failed, with rows read, created, updated, unchanged, rejected and assigned, and the first 100 rejections by line.");
         return app;
@@ -104,6 +108,10 @@ public static class ImportEndpoints
     private static async Task<IAsyncEnumerable<ImportLine<T>>> ReadAsync<T>(Stream body, ImportFormat format, ImportSchema<T> schema, CancellationToken cancellationToken)
         where T : class =>
         format == ImportFormat.Csv ? await ImportCsvReader.OpenAsync(body, schema, cancellationToken) : ImportNdjsonReader.ReadAsync(body, schema, cancellationToken);
+
+    public static async Task<Ok<Page<ImportJobView>>> ListAsync(
+        Guid eventId, string? kind, int? page, int? pageSize, HttpContext http, ImportJobStore jobs, DomainTime time) =>
+        TypedResults.Ok(await jobs.ListAsync(http.Caller(), eventId, Paging.ParseEnum<ImportKind>(kind, "kind"), Paging.From(page, pageSize), time.Now()));
 
     public static async Task<Ok<ImportJobView>> GetAsync(Guid importId, HttpContext http, ImportJobStore jobs, DomainTime time) =>
         TypedResults.Ok(await jobs.GetAsync(http.Caller(), importId, time.Now()));

@@ -2,6 +2,7 @@ using EventSeries.Security;
 using System.Text.Json;
 using Dapper;
 using EventSeries.Persistence.Errors;
+using EventSeries.Persistence.Queries;
 using Npgsql;
 
 namespace EventSeries.Persistence.Imports;
@@ -65,6 +66,33 @@ public sealed class ImportJobStore(NpgsqlDataSource db)
         return job;
     }
 
+    /// <summary>
+    /// An event's imports, newest first, optionally of one kind, for someone who may see the event's
+    /// organization (404 otherwise).
+    /// </summary>
+    public async Task<Page<ImportJobView>> ListAsync(Caller caller, Guid eventId, ImportKind? kind, PageRequest page, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var organizationId = await connection.ExecuteScalarAsync<Guid?>("SELECT organization_id FROM events WHERE id = @eventId", new { eventId });
+        if (organizationId is not { } org || !caller.BelongsTo(org))
+        {
+            throw new RowNotFoundException("Event");
+        }
+
+        caller.Authorize(org, Permission.View, "Event");
+        var args = new { eventId, kind = kind?.ToString().ToLowerInvariant(), page.PageSize, page.Offset };
+        var total = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM import_jobs WHERE event_id = @eventId AND (@kind::text IS NULL OR kind = @kind)", args);
+        var rows = await connection.QueryAsync<JobRow>(
+            $"""
+            {JobRow.Select}
+            WHERE event_id = @eventId AND (@kind::text IS NULL OR kind = @kind)
+            ORDER BY created_at DESC, id DESC LIMIT @PageSize OFFSET @Offset
+            """,
+            args);
+        return new([.. rows.Select(r => r.ToView(now))], page.PageNumber, page.PageSize, total);
+    }
+
     /// <summary>Rows read so far (and rejected while reading): the upload's progress; also the heartbeat.</summary>
     public async Task ProgressAsync(Guid jobId, long rowsRead, long rejected, DateTimeOffset now)
     {
@@ -112,33 +140,32 @@ public sealed class ImportJobStore(NpgsqlDataSource db)
             new { jobId, error, rowsRead, rejected, rejections = JsonSerializer.Serialize(rejections.Take(RejectionsKept), Json), now = now.UtcDateTime });
     }
 
-    private static async Task<ImportJobView?> GetRowAsync(NpgsqlConnection connection, Guid jobId, DateTimeOffset now)
+    private static async Task<ImportJobView?> GetRowAsync(NpgsqlConnection connection, Guid jobId, DateTimeOffset now) =>
+        (await connection.QuerySingleOrDefaultAsync<JobRow>($"{JobRow.Select} WHERE id = @jobId", new { jobId }))?.ToView(now);
+
+    private sealed class JobRow
     {
-        var row = await connection.QuerySingleOrDefaultAsync<JobRow>(
+        public const string Select =
             """
             SELECT id, organization_id AS OrganizationId, event_id AS EventId, kind, format, mode, status, rows_read AS RowsRead, created,
                    updated, unchanged, rejected, assigned, rejections::text AS Rejections, error, created_at AS CreatedAt,
                    updated_at AS UpdatedAt, finished_at AS FinishedAt
-            FROM import_jobs WHERE id = @jobId
-            """,
-            new { jobId });
-        if (row is null)
+            FROM import_jobs
+            """;
+
+        /// <summary>The job as shown; one whose process stopped beating for <see cref="Abandoned"/> shows failed.</summary>
+        public ImportJobView ToView(DateTimeOffset now)
         {
-            return null;
+            var updatedAt = DbText.Utc(UpdatedAt);
+            var lost = FinishedAt is null && now - updatedAt > Abandoned;
+            return new ImportJobView(
+                Id, OrganizationId, EventId, Kind, Format, Mode, lost ? "failed" : Status, RowsRead,
+                Created, Updated, Unchanged, Rejected, Assigned,
+                JsonSerializer.Deserialize<List<ImportRejection>>(Rejections, Json) ?? [],
+                lost ? "The import stopped without finishing (its process ended); nothing of it was written. Import the file again." : Error,
+                DbText.Utc(CreatedAt), updatedAt, FinishedAt is { } f ? DbText.Utc(f) : null);
         }
 
-        var updatedAt = DbText.Utc(row.UpdatedAt);
-        var lost = row.FinishedAt is null && now - updatedAt > Abandoned;
-        return new ImportJobView(
-            row.Id, row.OrganizationId, row.EventId, row.Kind, row.Format, row.Mode, lost ? "failed" : row.Status, row.RowsRead,
-            row.Created, row.Updated, row.Unchanged, row.Rejected, row.Assigned,
-            JsonSerializer.Deserialize<List<ImportRejection>>(row.Rejections, Json) ?? [],
-            lost ? "The import stopped without finishing (its process ended); nothing of it was written. Import the file again." : row.Error,
-            DbText.Utc(row.CreatedAt), updatedAt, row.FinishedAt is { } f ? DbText.Utc(f) : null);
-    }
-
-    private sealed class JobRow
-    {
         public Guid Id { get; set; }
 
         public Guid OrganizationId { get; set; }

@@ -78,6 +78,7 @@ public static class MatrixCases
             new StringContent($"nfc_id,category\nI{Guid.NewGuid():N},general\n", System.Text.Encoding.UTF8, "text/csv"))),
         ["POST /api/events/{eventId}/tickets/import"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/tickets/import?format=csv",
             new StringContent($"external_id,source,ticket_type\nI{Guid.NewGuid():N},shop,general\n", System.Text.Encoding.UTF8, "text/csv"))),
+        ["GET /api/events/{eventId}/imports"] = Read(w => $"/api/events/{w.Event.Id}/imports"),
         ["GET /api/imports/{importId}"] = new(async c =>
         {
             var upload = await c.Owner.SendRawAsync(Post, $"/api/events/{c.World.Event.Id}/wristbands/import?format=csv", "nfc_id,category\n", "text/csv");
