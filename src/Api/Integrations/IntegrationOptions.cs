@@ -28,6 +28,16 @@ public sealed class IntegrationOptions : IValidatableObject
     /// </summary>
     public int PermitsPerMinute { get; set; } = 600;
 
+    /// <summary>
+    /// How long an answered delivery id is remembered, so a sender's retry of it answers as the
+    /// first did. Senders retry for days (Standard Webhooks senders typically up to 3 days, each
+    /// retry signed with a fresh timestamp), so the default is 7 days; at least 1 hour.
+    /// </summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each API process forgets expired delivery ids. Default 1 hour.</summary>
+    public TimeSpan DeliveryCleanupPeriod { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (SecretKey is not null && (!TryKey(SecretKey, out var key) || key.Length != 32))
@@ -40,6 +50,16 @@ public sealed class IntegrationOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:MaxBodyBytes must be between 1024 and 1048576.", [nameof(MaxBodyBytes)]);
         }
 
+        if (DeliveryRetention < TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult($"{Section}:DeliveryRetention must be at least 01:00:00.", [nameof(DeliveryRetention)]);
+        }
+
+        if (DeliveryCleanupPeriod < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult($"{Section}:DeliveryCleanupPeriod must be at least 00:00:01.", [nameof(DeliveryCleanupPeriod)]);
+        }
+
         if (PermitsPerMinute < 1)
         {
             yield return new ValidationResult($"{Section}:PermitsPerMinute must be at least 1.", [nameof(PermitsPerMinute)]);
@@ -47,7 +67,7 @@ public sealed class IntegrationOptions : IValidatableObject
     }
 
     /// <summary>Prints no key: options may end up in logs or dumps.</summary>
-    public override string ToString() => $"IntegrationOptions {{ SecretKey = {(SecretKey is null ? "unset" : "[redacted]")}, MaxBodyBytes = {MaxBodyBytes}, PermitsPerMinute = {PermitsPerMinute} }}";
+    public override string ToString() => $"IntegrationOptions {{ SecretKey = {(SecretKey is null ? "unset" : "[redacted]")}, MaxBodyBytes = {MaxBodyBytes}, PermitsPerMinute = {PermitsPerMinute}, DeliveryRetention = {DeliveryRetention} }}";
 
     internal static bool TryKey(string text, out byte[] key)
     {

@@ -18,6 +18,8 @@ public static class IntegrationSetup
         services.TryAddSingleton<SecretProtector>();
         services.TryAddSingleton<WebhookEvents>();
         services.TryAddSingleton<WebhookReceiver>();
+        services.TryAddSingleton<DeliveryCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryCleanup>());
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

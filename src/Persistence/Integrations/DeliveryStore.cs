@@ -55,6 +55,34 @@ public sealed class DeliveryStore(Npgsql.NpgsqlDataSource db)
             new { organizationId, deliveryId, eventType, status, answer, now = now.UtcDateTime });
     }
 
+    /// <summary>
+    /// Forgets answered deliveries older than <paramref name="before"/>, in bounded batches so no
+    /// statement holds many row locks; claims still without an answer are left to their timeout.
+    /// Returns how many were forgotten.
+    /// </summary>
+    public async Task<long> ForgetAnsweredBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 10_000;
+        long forgotten = 0;
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                DELETE FROM integration_deliveries d USING (
+                    SELECT organization_id, delivery_id FROM integration_deliveries WHERE answered_at < @before LIMIT @Batch) old
+                WHERE d.organization_id = old.organization_id AND d.delivery_id = old.delivery_id
+                """,
+                new { before = before.UtcDateTime, Batch },
+                cancellationToken: cancellationToken));
+            forgotten += deleted;
+            if (deleted < Batch)
+            {
+                return forgotten;
+            }
+        }
+    }
+
     /// <summary>Gives a claim up without an answer (a transient fault): the sender's retry works on it again.</summary>
     public async Task ReleaseAsync(Guid organizationId, string deliveryId)
     {
