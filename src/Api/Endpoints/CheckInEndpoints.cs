@@ -40,24 +40,24 @@ public static class CheckInEndpoints
     }
 
     /// <summary>One grain call, within the scan deadline; retried with the same scanId on a transient fault (<see cref="ScanRetry"/>).</summary>
-    public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains, ScanRetry retry)
+    public static async Task<Ok<ScanVerdict>> ScanAsync(Guid eventId, ScanRequest request, HttpContext http, IGrainFactory grains, ScanRetry retry, ScanTelemetry telemetry)
     {
         var scan = request.ToCommand(http.Caller(), eventId, null);
         var access = grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId));
-        return TypedResults.Ok(await retry.RunAsync(http, scan.ScanId, () => access.ScanAsync(scan)));
+        return TypedResults.Ok(await telemetry.MeasureAsync(scan.ScanId, () => retry.RunAsync(http, scan.ScanId, () => access.ScanAsync(scan))));
     }
 
     /// <summary>As <see cref="ScanAsync"/>; the series' event is looked up inside each attempt, so the deadline covers it too.</summary>
     public static async Task<Ok<ScanVerdict>> VerifyAsync(
-        Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, CheckinQueries queries, ScanRetry retry)
+        Guid seriesId, ScanRequest request, HttpContext http, IGrainFactory grains, CheckinQueries queries, ScanRetry retry, ScanTelemetry telemetry)
     {
         var caller = http.Caller();
-        return TypedResults.Ok(await retry.RunAsync(http, request.ScanId, async () =>
+        return TypedResults.Ok(await telemetry.MeasureAsync(request.ScanId, () => retry.RunAsync(http, request.ScanId, async () =>
         {
             var eventId = await queries.FindSeriesEventAsync(caller, seriesId, mustExist: false);
             var scan = request.ToCommand(caller, eventId, seriesId);
             return await grains.Reference<IWristbandAccessGrain>(AccessKey.For(eventId, scan.NfcId)).ScanAsync(scan);
-        }));
+        })));
     }
 
     public static async Task<Ok<ScanVerdict>> AnnulAsync(Guid seriesId, Guid checkinId, HttpContext http, IGrainFactory grains, CheckinQueries queries)

@@ -1,5 +1,6 @@
 using EventSeries.Api.Integrations;
 using EventSeries.Integrations;
+using EventSeries.Persistence.Telemetry;
 
 namespace EventSeries.Api.Endpoints;
 
@@ -17,7 +18,8 @@ public static class WebhookEndpoints
     {
         var group = app.MapGroup("/api/integrations/{organizationId:guid}").WithTags("Integrations (webhooks in)")
             .AllowAnonymous()
-            .RequireRateLimiting(RatePolicy);
+            .RequireRateLimiting(RatePolicy)
+            .AddEndpointFilter(CountWhenAnswered);
         Declare(group.MapPost("/payments", PaymentsAsync)).WithName("ReceivePaymentEvent")
             .WithSummary("A payment provider's event (payment.paid, payment.failed, payment.refunded, payment.charged_back) for a ticket; signed, see docs/architecture.md.");
         Declare(group.MapPost("/crm", CrmAsync)).WithName("ReceiveCrmEvent")
@@ -39,6 +41,19 @@ public static class WebhookEndpoints
         .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status429TooManyRequests)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>Counts every answered delivery by kind and final status (<c>eventseries.webhooks.received</c>), refusals included.</summary>
+    private static ValueTask<object?> CountWhenAnswered(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var kind = http.Request.Path.Value is { } path ? path[(path.LastIndexOf('/') + 1)..] : "";
+        http.Response.OnCompleted(() =>
+        {
+            EventSeriesInstruments.WebhooksReceived.Add(1, new("kind", kind), new("status", http.Response.StatusCode));
+            return Task.CompletedTask;
+        });
+        return next(context);
+    }
 
     public static Task<IResult> PaymentsAsync(Guid organizationId, HttpContext http, WebhookReceiver receiver) =>
         receiver.ReceiveAsync(organizationId, IntegrationKind.Payments, http);

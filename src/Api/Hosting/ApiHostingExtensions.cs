@@ -1,3 +1,4 @@
+using EventSeries.Api.Telemetry;
 using EventSeries.Api.Imports;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -53,6 +54,7 @@ public static class ApiHostingExtensions
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddEventSeriesScans();
         services.AddEventSeriesIntegrations();
+        builder.AddEventSeriesTelemetry();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -87,6 +89,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulCharacterGuard();
+        app.UseEventSeriesMetricsEndpoint();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -21,11 +21,18 @@ public static class ClientHost
             // Before the cluster client: it reads the membership table.
             builder.Services.AddHostedService<MigratedDatabaseCheck>();
             builder.Services.AddEventSeriesClientTimeouts();
-            builder.UseOrleansClient(client => client.UseAdoNetClustering(o => o.Configure<IOptions<DatabaseOptions>>((clustering, database) =>
+            builder.UseOrleansClient(client =>
             {
-                clustering.Invariant = DatabaseOptions.Invariant;
-                clustering.ConnectionString = database.Value.ConnectionString;
-            })));
+                client.UseAdoNetClustering(o => o.Configure<IOptions<DatabaseOptions>>((clustering, database) =>
+                {
+                    clustering.Invariant = DatabaseOptions.Invariant;
+                    clustering.ConnectionString = database.Value.ConnectionString;
+                }));
+                if (Telemetry.TelemetrySetup.TraceEndpoint(builder.Configuration) is not null)
+                {
+                    client.AddActivityPropagation();
+                }
+            });
         });
 
     /// <summary>Refuses to start on a database that lacks migrations this build expects.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventSeries.Persistence.Imports;
+using EventSeries.Persistence.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace EventSeries.Api.Imports;
@@ -32,6 +33,14 @@ public sealed partial class ImportRunner(ImportJobStore jobs, DomainTime time, I
         });
     }
 
+    private static void CountRows(string kind, ImportCounts counts)
+    {
+        foreach (var (outcome, rows) in new[] { ("created", counts.Created), ("updated", counts.Updated), ("unchanged", counts.Unchanged), ("rejected", counts.Rejected) })
+        {
+            EventSeriesInstruments.ImportRows.Add(rows, new("kind", kind), new("outcome", outcome));
+        }
+    }
+
     private async Task MergeAsync(StagedImport staged, Caller caller, ImportMode mode)
     {
         var job = staged.Job;
@@ -45,8 +54,9 @@ public sealed partial class ImportRunner(ImportJobStore jobs, DomainTime time, I
                 {
                     // The series it assigned to have a new version: their grains read their rows
                     // again at their next call, so no grain is called here, per row or per series.
-                    await staged.MergeAsync(caller, mode, CancellationToken.None);
+                    var counts = await staged.MergeAsync(caller, mode, CancellationToken.None);
                     await beating.CancelAsync();
+                    CountRows(job.Kind, counts);
                 }
                 catch (ImportRefusedException e)
                 {

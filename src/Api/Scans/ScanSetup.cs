@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EventSeries.Api.Scans;
 
-/// <summary>Registers <see cref="ScanOptions"/> (validated on start) and <see cref="ScanRetry"/>.</summary>
+/// <summary>Registers <see cref="ScanOptions"/> (validated on start), <see cref="ScanRetry"/> and <see cref="ScanTelemetry"/>.</summary>
 public static class ScanSetup
 {
     /// <remarks>
@@ -17,6 +17,7 @@ public static class ScanSetup
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScanRetry>();
+        services.TryAddSingleton<ScanTelemetry>();
         return services;
     }
 }

@@ -1,5 +1,7 @@
 using EventSeries.Domain.CheckIns;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using EventSeries.Persistence.Telemetry;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -42,13 +44,27 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
 
     private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
     {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
         try
         {
-            return await CopyDirectlyAsync(connection, batch);
+            HashSet<Guid> committed;
+            try
+            {
+                committed = await CopyDirectlyAsync(connection, batch);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                committed = await WriteSortingConflictsAsync(connection, batch);
+            }
+
+            outcome = "committed";
+            return committed;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        finally
         {
-            return await WriteSortingConflictsAsync(connection, batch);
+            EventSeriesInstruments.LogBatchSize.Record(batch.Count);
+            EventSeriesInstruments.LogCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
 

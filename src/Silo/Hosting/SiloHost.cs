@@ -1,4 +1,5 @@
 using EventSeries.Api.Hosting;
+using EventSeries.Api.Telemetry;
 using EventSeries.Persistence;
 
 namespace EventSeries.Silo.Hosting;
@@ -24,6 +25,15 @@ public static class SiloHost
 
             // Before the silo's own hosted service: membership and storage need the tables.
             builder.Services.AddHostedService<DatabaseMigrationService>();
-            builder.UseOrleans(silo => silo.AddEventSeries());
+            builder.UseOrleans(silo =>
+            {
+                silo.AddEventSeries();
+
+                // Grain calls carry the trace only when traces are exported (docs/observability.md).
+                if (TelemetrySetup.TraceEndpoint(builder.Configuration) is not null)
+                {
+                    silo.AddActivityPropagation();
+                }
+            });
         });
 }

@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Telemetry;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -77,8 +78,10 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
         // Scans only exist for real series; the snapshot already holds this batch, and its ids make
         // the loop below skip them.
         await StartAsync();
+        var arrived = time.Now();
         foreach (var scan in batch.Events)
         {
+            EventSeriesInstruments.ScanStreamLag.Record(Math.Max(0, (arrived - scan.At).TotalSeconds));
             if (_recent.Add(scan.CheckinId))
             {
                 _recentOrder.Enqueue((scan.CheckinId, scan.At));
