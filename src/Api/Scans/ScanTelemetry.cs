@@ -30,14 +30,24 @@ public sealed partial class ScanTelemetry(ILogger<ScanTelemetry> logger)
 
         var result = verdict.Allowed ? "allowed" : "denied";
         EventSeriesInstruments.ScanDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("result", result));
-        EventSeriesInstruments.Scans.Add(
-            1,
-            new("result", result),
-            new("reason", verdict.Reason),
-            new("direction", verdict.Direction == ScanDirection.Out ? "out" : "in"),
-            new("gate", verdict.GateId.ToString()));
-        Activity.Current?.SetTag("eventseries.checkin_id", verdict.CheckinId.ToString());
-        Activity.Current?.SetTag("eventseries.scan.result", result);
+
+        // Without a listener (no scrape configured) the scan path pays for no tag strings.
+        if (EventSeriesInstruments.Scans.Enabled)
+        {
+            EventSeriesInstruments.Scans.Add(
+                1,
+                new("result", result),
+                new("reason", verdict.Reason),
+                new("direction", verdict.Direction == ScanDirection.Out ? "out" : "in"),
+                new("gate", verdict.GateId.ToString()));
+        }
+
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("eventseries.checkin_id", verdict.CheckinId.ToString());
+            activity.SetTag("eventseries.scan.result", result);
+        }
+
         LogScanned(logger, scanId, result, verdict.Reason, verdict.GateId, verdict.CheckinId);
         return verdict;
     }
