@@ -58,23 +58,9 @@ public sealed class ExportFaultTests(PostgresServer postgres)
         using var client = host.Client(tenant.Token);
         var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow());
 
-        // Far more than every buffer between PostgreSQL and the client holds (about 30 MB of CSV),
-        // so the export is still running when its connection is cut.
-        const int rows = 100_000;
-        await Db.ExecuteAsync(
-            host.ConnectionString,
-            """
-            INSERT INTO checkin_logs (id, organization_id, event_id, series_id, nfc_id, category, gate_id, direction, result, reason, message, at)
-            SELECT gen_random_uuid(), @org, @event, @series, 'X' || lpad(i::text, 9, '0'), 'general', @gate, 'in', 'denied', 'unknown_wristband',
-                   'Unknown wristband: please see the box office.', now() - make_interval(secs => i / 1000.0)
-              FROM generate_series(1, @rows) AS i
-            """,
-            ("org", tenant.OrganizationId), ("event", g.Event.Id), ("series", g.Series.Id), ("gate", g.Main.Id), ("rows", rows));
-
-        using var http = new HttpClient { BaseAddress = host.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.Token);
-        using var response = await http.GetAsync($"/api/series/{g.Series.Id}/checkins/export?format=ndjson", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await SeedAsync(host.ConnectionString, tenant, g);
+        using var http = Client(host, tenant);
+        using var response = await StartAsync(http, g);
         await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var buffer = new byte[64 * 1024];
         long received = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: true, TestContext.Current.CancellationToken);
@@ -92,7 +78,62 @@ public sealed class ExportFaultTests(PostgresServer postgres)
             }
         });
 
-        Assert.True(failure is HttpIOException or IOException, $"the transfer ended without an error after {lines} of {rows} lines ({received} bytes): {failure}");
-        Assert.True(lines < rows, $"all {rows} lines arrived before the fault");
+        Assert.True(failure is HttpIOException or IOException, $"the transfer ended without an error after {lines} of {Rows} lines ({received} bytes): {failure}");
+        Assert.True(lines < Rows, $"all {Rows} lines arrived before the fault");
+    }
+
+    [Fact]
+    public async Task AClientThatHangsUp_StopsItsQuery_AndTheConnectionServesTheNextExport()
+    {
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync());
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow());
+        await SeedAsync(host.ConnectionString, tenant, g);
+        var db = host.ConnectionString + ";Application Name=assertions";
+
+        using (var http = Client(host, tenant))
+        {
+            using var response = await StartAsync(http, g);
+            await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+            await body.ReadAtLeastAsync(new byte[64 * 1024], 64 * 1024, throwOnEndOfStream: true, TestContext.Current.CancellationToken);
+            Assert.Equal(1, await Db.CountAsync(db, $"SELECT count(*) FROM ({ExportQuery}) q"));
+        }
+
+        // The client is gone (its connection closed): the query stops and nothing is left running.
+        await Eventually.ValueAsync(() => Db.CountAsync(db, $"SELECT count(*) FROM ({ExportQuery}) q"), n => n == 0);
+        var text = await ExportFiles.DownloadAsync(client, $"/api/series/{g.Series.Id}/checkins/export?format=csv&result=allowed", "text/csv", $"series-{g.Series.Id}-checkins.csv");
+        Assert.Single(await ExportFiles.ReadCsvAsync(text));
+    }
+
+    /// <summary>
+    /// Far more rows than every buffer between PostgreSQL and the client holds (about 30 MB of NDJSON),
+    /// so an export is still running while the test reads slowly.
+    /// </summary>
+    private static Task SeedAsync(string connectionString, Tenant tenant, GateScenario g) => Db.ExecuteAsync(
+        connectionString,
+        """
+        INSERT INTO checkin_logs (id, organization_id, event_id, series_id, nfc_id, category, gate_id, direction, result, reason, message, at)
+        SELECT gen_random_uuid(), @org, @event, @series, 'X' || lpad(i::text, 9, '0'), 'general', @gate, 'in', 'denied', 'unknown_wristband',
+               'Unknown wristband: please see the box office.', now() - make_interval(secs => i / 1000.0)
+          FROM generate_series(1, @rows) AS i
+        """,
+        ("org", tenant.OrganizationId), ("event", g.Event.Id), ("series", g.Series.Id), ("gate", g.Main.Id), ("rows", Rows));
+
+    private const int Rows = 100_000;
+
+    private static HttpClient Client(ApiHost host, Tenant tenant)
+    {
+        var http = new HttpClient { BaseAddress = host.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.Token);
+        return http;
+    }
+
+    /// <summary>Starts an NDJSON export of every row, returning once the headers arrived (the body is read by the test, slowly).</summary>
+    private static async Task<HttpResponseMessage> StartAsync(HttpClient http, GateScenario g)
+    {
+        var response = await http.GetAsync($"/api/series/{g.Series.Id}/checkins/export?format=ndjson", HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
     }
 }
