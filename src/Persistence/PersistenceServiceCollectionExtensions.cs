@@ -1,5 +1,6 @@
 using EventSeries.Persistence.Audit;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Exports;
 using EventSeries.Persistence.Imports;
 using EventSeries.Persistence.Integrations;
 using EventSeries.Persistence.Jobs;
@@ -52,6 +53,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<SeriesJobStore>();
         services.TryAddSingleton<ReadQueries>();
         services.TryAddSingleton<CheckinQueries>();
+        services.TryAddSingleton<ExportQueries>();
         services.TryAddSingleton<RulesStore>();
         services.TryAddSingleton<SeriesOwners>();
         services.TryAddSingleton<AccessStore>();

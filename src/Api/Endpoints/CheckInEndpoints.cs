@@ -71,22 +71,7 @@ public static class CheckInEndpoints
         Guid seriesId, Guid? gateId, string? result, string? reason, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
         HttpContext http, CheckinQueries queries)
     {
-        // Parsed here, not bound as an enum: binding would take "1" for "denied".
-        CheckinResult? parsedResult = result switch
-        {
-            null => null,
-            "allowed" => CheckinResult.Allowed,
-            "denied" => CheckinResult.Denied,
-            "annulled" => CheckinResult.Annulled,
-            _ => throw DomainException.Invalid("result", "Must be allowed, denied or annulled."),
-        };
-
-        if (reason is not null && !ScanReasons.All.Contains(reason) && reason != ScanReasons.Annulled)
-        {
-            throw DomainException.Invalid("reason", $"Must be one of: {string.Join(", ", ScanReasons.All)}, annulled.");
-        }
-
-        return TypedResults.Ok(await queries.ListAsync(http.Caller(), seriesId, new CheckinFilter(gateId, parsedResult, reason, from, to), Paging.From(page, pageSize)));
+        return TypedResults.Ok(await queries.ListAsync(http.Caller(), seriesId, CheckinFilters.Parse(gateId, result, reason, from, to), Paging.From(page, pageSize)));
     }
 
     public static async Task<Ok<IReadOnlyList<ScannableSeries>>> ListScannableAsync(Guid? eventId, HttpContext http, CheckinQueries queries, DomainTime time)

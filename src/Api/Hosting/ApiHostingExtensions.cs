@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
+using EventSeries.Api.Exports;
 using EventSeries.Api.Health;
 using EventSeries.Api.Integrations;
 using EventSeries.Api.Scans;
@@ -111,6 +112,7 @@ public static class ApiHostingExtensions
         api.MapSeriesAssignmentEndpoints();
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();
+        api.MapExportEndpoints();
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();

@@ -58,19 +58,12 @@ public sealed class CheckinQueries(NpgsqlDataSource db, SeriesOwners owners)
     public async Task<Page<CheckinLogEntry>> ListAsync(Caller caller, Guid seriesId, CheckinFilter filter, PageRequest page)
     {
         await FindSeriesEventAsync(caller, seriesId);
-        var args = new
-        {
-            seriesId, filter.GateId, Result = filter.Result?.ToDb(), filter.Reason, from = filter.From?.UtcDateTime, to = filter.To?.UtcDateTime, page.PageSize, page.Offset,
-        };
-        const string where =
-            """
-            WHERE series_id = @seriesId AND (@GateId::uuid IS NULL OR gate_id = @GateId) AND (@Result::text IS NULL OR result = @Result)
-              AND (@Reason::text IS NULL OR reason = @Reason) AND (@from::timestamptz IS NULL OR at >= @from) AND (@to::timestamptz IS NULL OR at < @to)
-            """;
+        var args = new DynamicParameters(CheckinFilterSql.Arguments(caller, seriesId, filter));
+        args.AddDynamicParams(new { page.PageSize, page.Offset });
         await using var connection = await db.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM checkin_logs {where}", args);
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM checkin_logs {CheckinFilterSql.Where}", args);
         var rows = await connection.QueryAsync<CheckinLogRecord>(
-            $"SELECT {CheckinLogRecord.Columns} FROM checkin_logs {where} ORDER BY at DESC, id DESC LIMIT @PageSize OFFSET @Offset", args);
+            $"SELECT {CheckinLogRecord.Columns} FROM checkin_logs {CheckinFilterSql.Where} {CheckinFilterSql.NewestFirst} LIMIT @PageSize OFFSET @Offset", args);
         return new([.. rows.Select(r => CheckinLogEntry.From(r.ToRow()))], page.PageNumber, page.PageSize, total);
     }
 

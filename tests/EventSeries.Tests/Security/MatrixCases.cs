@@ -142,7 +142,9 @@ public static class MatrixCases
             return new(Post, $"/api/series/{c.World.Active.Id}/checkins/{checkinId}/annul");
         }, true),
         ["GET /api/series/{seriesId}/checkins"] = Read(w => $"/api/series/{w.Active.Id}/checkins"),
+        ["GET /api/series/{seriesId}/checkins/export"] = Read(w => $"/api/series/{w.Active.Id}/checkins/export?format=csv"),
         ["GET /api/series/{seriesId}/metrics"] = Read(w => $"/api/series/{w.Active.Id}/metrics"),
+        ["GET /api/series/{seriesId}/metrics/export"] = Read(w => $"/api/series/{w.Active.Id}/metrics/export?format=ndjson"),
         ["POST /api/series/{seriesId}/metrics/compute"] = Write(w => new(Post, $"/api/series/{w.Active.Id}/metrics/compute")),
         ["GET /api/series/{seriesId}/capacity"] = Read(w => $"/api/series/{w.Active.Id}/capacity"),
         ["GET /api/audit"] = Read(w => $"/api/audit?organizationId={w.OrganizationId}"),
