@@ -27,19 +27,22 @@ public static class ExportEndpoints
 
     public static async Task<PushStreamHttpResult> ExportCheckinsAsync(
         Guid seriesId, string? format, Guid? gateId, string? result, string? reason, DateTimeOffset? from, DateTimeOffset? to,
-        HttpContext http, ExportQueries queries, IOptions<HttpJsonOptions> json)
+        HttpContext http, ExportQueries queries, ExportSlots slots, IOptions<HttpJsonOptions> json)
     {
         // Everything that can refuse the request is checked before the query starts.
         var fileFormat = ExportFormats.Parse(format, http.Request);
         var filter = CheckinFilters.Parse(gateId, result, reason, from, to);
+        slots.Take(http);
         var rows = await queries.OpenCheckinsAsync(http.Caller(), seriesId, filter, http.RequestAborted);
         return ExportResponse.Stream(http, seriesId, rows, CheckinExportSchema.Schema, fileFormat, json.Value.SerializerOptions);
     }
 
     public static async Task<PushStreamHttpResult> ExportMetricsAsync(
-        Guid seriesId, string? format, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, ExportQueries queries, IOptions<HttpJsonOptions> json)
+        Guid seriesId, string? format, DateTimeOffset? from, DateTimeOffset? to, HttpContext http, ExportQueries queries, ExportSlots slots,
+        IOptions<HttpJsonOptions> json)
     {
         var fileFormat = ExportFormats.Parse(format, http.Request);
+        slots.Take(http);
         var rows = await queries.OpenMetricsAsync(http.Caller(), seriesId, from, to, http.RequestAborted);
         return ExportResponse.Stream(http, seriesId, rows, MetricsExportSchema.Schema, fileFormat, json.Value.SerializerOptions);
     }

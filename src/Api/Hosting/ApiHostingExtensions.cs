@@ -42,6 +42,8 @@ public static class ApiHostingExtensions
         services.TryAddSingleton(DomainTime.System);
         services.TryAddSingleton<CallerCache>();
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section);
+        services.AddOptions<ExportOptions>().BindConfiguration(ExportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ExportSlots>();
         services.TryAddSingleton<ImportRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<ImportRunner>());
         services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<CallerCache>());

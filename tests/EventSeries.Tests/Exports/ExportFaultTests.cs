@@ -106,6 +106,35 @@ public sealed class ExportFaultTests(PostgresServer postgres)
         Assert.Single(await ExportFiles.ReadCsvAsync(text));
     }
 
+    [Fact]
+    public async Task PastTheConcurrentExportLimit_AnExportIs503WithRetryAfter_UntilASlotIsFree()
+    {
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), settings: new Dictionary<string, string?>
+        {
+            ["EventSeries:Exports:MaxConcurrent"] = "1",
+        });
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow());
+        await SeedAsync(host.ConnectionString, tenant, g);
+        var url = $"/api/series/{g.Series.Id}/checkins/export?format=csv&result=allowed";
+
+        // A slow reader holds the one slot (and its database connection) while its export runs.
+        using (var http = Client(host, tenant))
+        {
+            using var slow = await StartAsync(http, g);
+            using var refused = await client.GetAsync(url);
+            await ApiClient.ProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "unavailable");
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+
+        // Its client gone, the slot is free again.
+        var text = await Eventually.ValueAsync(
+            async () => await (await client.GetAsync(url)).Content.ReadAsStringAsync(TestContext.Current.CancellationToken),
+            t => !t.Contains("\"status\":503", StringComparison.Ordinal));
+        Assert.Empty((await ExportFiles.ReadCsvAsync(text)).Skip(1));
+    }
+
     /// <summary>
     /// Far more rows than every buffer between PostgreSQL and the client holds (about 30 MB of NDJSON),
     /// so an export is still running while the test reads slowly.
