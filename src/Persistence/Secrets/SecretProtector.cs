@@ -13,6 +13,9 @@ namespace EventSeries.Persistence.Secrets;
 /// </summary>
 public sealed class SecretProtector(IOptions<IntegrationOptions> options)
 {
+    /// <summary>What outgoing webhook subscriptions' secrets are bound to (instead of an integration kind).</summary>
+    public const string WebhookOutPurpose = "webhook-out";
+
     private const int NonceBytes = 12, TagBytes = 16;
 
     private readonly byte[]? _key = options.Value.SecretKey is { } text && IntegrationOptions.TryKey(text, out var key) ? key : null;

@@ -147,7 +147,14 @@ public sealed record SenderSubscription(Guid Id, Guid OrganizationId, string Url
 
 /// <summary>A delivery due to be sent, with its body's data (JSON text).</summary>
 public sealed record DueDelivery(
-    long Id, Guid OrderingKey, string EventType, DateTime OccurredAt, string Data, int Attempts, DateTime? FirstAttemptAt, DateTime? NextAttemptAt);
+    long Id, Guid OrderingKey, string EventType, DateTime OccurredAt, string Data, int Attempts, DateTime? FirstAttemptAt, DateTime? NextAttemptAt)
+{
+    /// <summary>When the event happened (UTC).</summary>
+    public DateTimeOffset Occurred => DbText.Utc(OccurredAt);
+
+    /// <summary>When it was first tried (UTC), or null before its first attempt.</summary>
+    public DateTimeOffset? FirstAttempt => DbText.Utc(FirstAttemptAt);
+}
 
 /// <summary>What one attempt got: a status code, or an error (timeout, connection, refused address).</summary>
 public sealed record AttemptOutcome(DateTimeOffset At, int DurationMs, int? StatusCode, string? Error);
