@@ -80,6 +80,8 @@ BEGIN
     FROM new_transitions t
     JOIN event_series e ON e.id = t.series_id
     JOIN webhook_subscriptions s ON s.organization_id = e.organization_id AND 'series.transitioned' = ANY (s.event_types)
+    -- A series' creation is logged as its first transition (from nothing to draft): not a move.
+    WHERE t.from_status IS NOT NULL
     ORDER BY t.id, s.id;
     RETURN NULL;
 END $$;
