@@ -15,7 +15,6 @@ public sealed class WebhookWorld : IAsyncDisposable
         Host = host;
         Tenant = tenant;
         Receiver = receiver;
-        Client = host.Client(tenant.Token);
     }
 
     public ApiHost Host { get; }
@@ -24,7 +23,24 @@ public sealed class WebhookWorld : IAsyncDisposable
 
     public WebhookReceiver Receiver { get; }
 
-    public ApiClient Client { get; }
+    /// <summary>The owner's client for the host as it runs now (a restart moves it to another port).</summary>
+    public ApiClient Client
+    {
+        get
+        {
+            if (_client is null || _clientBase != Host.BaseAddress)
+            {
+                _client?.Dispose();
+                _client = Host.Client(Tenant.Token);
+                _clientBase = Host.BaseAddress;
+            }
+
+            return _client;
+        }
+    }
+
+    private ApiClient? _client;
+    private Uri? _clientBase;
 
     public string Base => $"/api/organizations/{Tenant.OrganizationId}/webhooks";
 
@@ -73,7 +89,7 @@ public sealed class WebhookWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        _client?.Dispose();
         await Receiver.DisposeAsync();
         await Host.DisposeAsync();
     }
