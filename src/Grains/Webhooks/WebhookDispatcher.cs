@@ -46,11 +46,7 @@ public sealed partial class WebhookDispatcher(
 
             if (clock.GetUtcNow() - _lastRetention >= RetentionPeriod)
             {
-                var cutoff = time.Now() - options.Value.Retention;
-                while (await outbox.DeleteFinishedBeforeAsync(cutoff) > 0 && !cancellationToken.IsCancellationRequested)
-                {
-                }
-
+                await DeleteExpiredAsync(cancellationToken);
                 _lastRetention = clock.GetUtcNow();
             }
         }
@@ -58,6 +54,24 @@ public sealed partial class WebhookDispatcher(
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>Deletes deliveries (with their attempts) that finished more than <see cref="WebhookOptions.Retention"/> ago by the domain clock; returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.Now() - options.Value.Retention;
+        var deleted = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await outbox.DeleteFinishedBeforeAsync(cutoff);
+            deleted += batch;
+            if (batch == 0)
+            {
+                break;
+            }
+        }
+
+        return deleted;
     }
 
     public void Dispose()
