@@ -45,10 +45,11 @@ public sealed class WebhookOptions : IValidatableObject
     public int PumpBatch { get; set; } = 5_000;
 
     /// <summary>
-    /// How long the pump waits for a log number it has not seen (a row still being written, or one
-    /// whose write rolled back) before going past it. Default 10 s (real clock).
+    /// The longest the pump waits for a log number it has not seen. It normally goes past one as soon
+    /// as every transaction that was running when it saw the gap has ended; this bounds the wait when
+    /// one stays open. Default 5 min (real clock).
     /// </summary>
-    public TimeSpan GapGrace { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan GapGrace { get; set; } = TimeSpan.FromMinutes(5);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

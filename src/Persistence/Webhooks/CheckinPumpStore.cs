@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Npgsql;
 
@@ -17,14 +18,19 @@ public sealed class CheckinPumpStore(NpgsqlDataSource db)
     /// <summary>
     /// One step: reads the numbers of up to <paramref name="batch"/> log rows after the cursor, lets
     /// <paramref name="safeUpTo"/> say how far they can be taken (numbers are handed out before their
-    /// rows commit, so a gap may be a row still being written), appends the deliveries of the rows
+    /// rows commit, so a gap may be a row still being written; the snapshot says which transactions
+    /// were running), appends the deliveries of the rows
     /// up to there and moves the cursor. Without any check-in subscription the cursor jumps to the
     /// sequence's end. Returns how many log rows it passed.
     /// </summary>
-    public async Task<long> PumpAsync(int batch, Func<long, IReadOnlyList<long>, long> safeUpTo, CancellationToken cancellationToken)
+    public async Task<long> PumpAsync(int batch, Func<long, IReadOnlyList<long>, PumpSnapshot, long> safeUpTo, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Which transactions are running, read before this one takes an id (the row lock below gives it one).
+        var snapshot = await connection.QuerySingleAsync<(string Xmin, string Xmax)>(new CommandDefinition(
+            "SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s", transaction: tx, cancellationToken: cancellationToken));
         var position = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition("SELECT position FROM webhook_pump_cursors WHERE name = @Cursor FOR UPDATE", new { Cursor }, tx, cancellationToken: cancellationToken));
         var subscribed = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
@@ -41,7 +47,7 @@ public sealed class CheckinPumpStore(NpgsqlDataSource db)
             var numbers = (await connection.QueryAsync<long>(new CommandDefinition(
                 "SELECT log_seq FROM checkin_logs WHERE log_seq > @position ORDER BY log_seq LIMIT @batch",
                 new { position, batch }, tx, cancellationToken: cancellationToken))).ToList();
-            upTo = safeUpTo(position, numbers);
+            upTo = safeUpTo(position, numbers, new PumpSnapshot(ulong.Parse(snapshot.Xmin, CultureInfo.InvariantCulture), ulong.Parse(snapshot.Xmax, CultureInfo.InvariantCulture)));
             if (upTo > position)
             {
                 await connection.ExecuteAsync(new CommandDefinition(
@@ -71,3 +77,9 @@ public sealed class CheckinPumpStore(NpgsqlDataSource db)
         return upTo - position;
     }
 }
+
+/// <summary>
+/// PostgreSQL's transaction horizon when a pump step began: every transaction below <see cref="Xmin"/>
+/// has ended; <see cref="Xmax"/> is the first id not yet handed out (<c>pg_current_snapshot()</c>).
+/// </summary>
+public readonly record struct PumpSnapshot(ulong Xmin, ulong Xmax);

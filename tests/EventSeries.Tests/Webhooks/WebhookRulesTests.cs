@@ -1,6 +1,7 @@
 using System.Net;
 using EventSeries.Domain.Webhooks;
 using EventSeries.Grains.Webhooks;
+using EventSeries.Persistence.Webhooks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EventSeries.Tests.Webhooks;
@@ -51,21 +52,25 @@ public sealed class WebhookRulesTests
     }
 
     [Fact]
-    public void ThePump_StopsBeforeAGap_UntilItHasBeenMissingForTheGrace()
+    public void ThePump_StopsBeforeAGap_UntilEveryTransactionRunningThenHasEnded()
     {
         var clock = new FakeTimeProvider();
-        var gaps = new LogGapTracker(clock, TimeSpan.FromSeconds(10));
+        var gaps = new LogGapTracker(clock, TimeSpan.FromMinutes(5));
+        var running = new PumpSnapshot(Xmin: 100, Xmax: 110);
 
-        Assert.Equal(3, gaps.SafeUpTo(0, [1, 2, 3]));
-        Assert.Equal(5, gaps.SafeUpTo(3, [4, 5, 7, 8]));   // 6 may still be being written
-        clock.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(5, gaps.SafeUpTo(5, [7, 8]));
-        clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(8, gaps.SafeUpTo(5, [7, 8]));         // missing for 11 s: rolled back, go past it
+        Assert.Equal(3, gaps.SafeUpTo(0, [1, 2, 3], running));
+        Assert.Equal(5, gaps.SafeUpTo(3, [4, 5, 7, 8], running));                 // 6 may be in a transaction below 110
+        Assert.Equal(5, gaps.SafeUpTo(5, [7, 8], new PumpSnapshot(108, 120)));   // 108 still running
+        Assert.Equal(5, gaps.SafeUpTo(5, [7, 8], new PumpSnapshot(110, 120)));   // 110 may have taken it just then
+        Assert.Equal(8, gaps.SafeUpTo(5, [7, 8], new PumpSnapshot(111, 120)));   // all ended: 6 never comes
 
-        // A gap that fills in within the grace is simply read through.
-        Assert.Equal(8, gaps.SafeUpTo(8, [10]));
-        Assert.Equal(10, gaps.SafeUpTo(8, [9, 10]));
-        Assert.Equal(10, gaps.SafeUpTo(10, []));
+        // A gap that fills in is simply read through.
+        Assert.Equal(8, gaps.SafeUpTo(8, [10], new PumpSnapshot(115, 125)));
+        Assert.Equal(10, gaps.SafeUpTo(8, [9, 10], new PumpSnapshot(115, 125)));
+
+        // A transaction left open holds the pump for GapGrace at most.
+        Assert.Equal(10, gaps.SafeUpTo(10, [12], new PumpSnapshot(115, 130)));
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(12, gaps.SafeUpTo(10, [12], new PumpSnapshot(115, 140)));
     }
 }

@@ -52,7 +52,6 @@ public sealed class WebhookWorld : IAsyncDisposable
             ["EventSeries:Webhooks:PollPeriod"] = "00:00:00.100",
             ["EventSeries:Webhooks:SendPeriod"] = "00:00:00.050",
             ["EventSeries:Webhooks:AttemptTimeout"] = "00:00:01",
-            ["EventSeries:Webhooks:GapGrace"] = "00:00:01",
             // No pause unless a test asks for one.
             ["EventSeries:Webhooks:PauseAfterFailures"] = "1000",
         };
