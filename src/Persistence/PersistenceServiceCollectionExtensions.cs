@@ -52,6 +52,9 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<DueSeriesStore>();
         services.TryAddSingleton<SeriesJobStore>();
         services.TryAddSingleton<ReadQueries>();
+        services.TryAddSingleton<Webhooks.WebhookSubscriptionStore>();
+        services.TryAddSingleton<Webhooks.WebhookOutboxStore>();
+        services.TryAddSingleton<Webhooks.CheckinPumpStore>();
         services.TryAddSingleton<CheckinQueries>();
         services.TryAddSingleton<ExportQueries>();
         services.TryAddSingleton<RulesStore>();

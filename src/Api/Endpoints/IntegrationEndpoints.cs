@@ -1,3 +1,4 @@
+using EventSeries.Persistence.Secrets;
 using EventSeries.Api.Auth;
 using EventSeries.Api.Integrations;
 using EventSeries.Integrations;

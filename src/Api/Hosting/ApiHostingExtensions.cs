@@ -119,6 +119,7 @@ public static class ApiHostingExtensions
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
         api.MapIntegrationEndpoints();
+        api.MapWebhookSubscriptionEndpoints();
 
         var scanners = app.MapGroup("").RequireAuthorization(AuthPolicies.PersonOrScanner).WithProblemResponses();
         scanners.MapScannerEndpoints();

@@ -1,3 +1,4 @@
+using EventSeries.Persistence.Secrets;
 using System.Threading.RateLimiting;
 using EventSeries.Api.Endpoints;
 using Microsoft.AspNetCore.Mvc;

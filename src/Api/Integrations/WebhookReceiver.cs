@@ -1,3 +1,4 @@
+using EventSeries.Persistence.Secrets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

@@ -62,4 +62,7 @@ public enum Permission
 
     /// <summary>Create, rotate and revoke the signing secrets of incoming webhooks (payments, CRM, ticket shop).</summary>
     ManageIntegrations,
+
+    /// <summary>Subscribe URLs to outgoing webhooks, see their deliveries, pause, resume, replay and rotate their secrets.</summary>
+    ManageWebhooks,
 }

@@ -25,6 +25,7 @@ public static class RolePolicy
         Permission.RecomputeMetrics => Role.Member,
         Permission.ManageTickets => Role.Manager,
         Permission.ManageIntegrations => Role.Admin,
+        Permission.ManageWebhooks => Role.Admin,
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Unknown permission."),
     };
 

@@ -3,8 +3,10 @@ using EventSeries.Grains.CheckIns.Capacity;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Lifecycle;
+using EventSeries.Grains.Webhooks;
 using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Notifications;
+using EventSeries.Persistence.Secrets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
@@ -40,6 +42,30 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<LifecycleSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LifecycleSweeper>());
+        return services.AddWebhookSending();
+    }
+
+    /// <summary>
+    /// Outgoing webhooks: their options, the URL checks, the HTTP sender, and the per-silo dispatcher
+    /// (check-in pump, waking senders, retention). Silos sign, so they need the secrets' key
+    /// (<see cref="IntegrationOptions.SecretKey"/>) as the API does.
+    /// </summary>
+    private static IServiceCollection AddWebhookSending(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<IntegrationOptions>()
+            .BindConfiguration(IntegrationOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SecretProtector>();
+        services.TryAddSingleton<WebhookTargets>();
+        services.TryAddSingleton<WebhookHttpSender>();
+        services.TryAddSingleton<WebhookDispatcher>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WebhookDispatcher>());
         return services;
     }
 }

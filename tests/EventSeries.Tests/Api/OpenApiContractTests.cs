@@ -24,6 +24,7 @@ public sealed class OpenApiContractTests(ApiFixture fixture)
         "Scan", "VerifyCheckin", "AnnulCheckin",
         "CreateTicket", "UpdateTicket", "VoidTicket", "ExchangeTicket",
         "CreateIntegrationSecret", "ReceivePaymentEvent", "ReceiveCrmEvent", "ReceiveTicketEvent",
+        "CreateWebhook", "RotateWebhookSecret",
     ];
 
     /// <summary>Webhook deliveries: no bearer token, so no 403 (a signature instead: 401), and no 404.</summary>

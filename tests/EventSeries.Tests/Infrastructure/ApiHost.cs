@@ -66,6 +66,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["Orleans:GatewayPort"] = FreePorts.Next().ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["EventSeries:Integrations:SecretKey"] = TestSecretKey,
+            // The tests' webhook receivers listen on loopback; WebhookSsrfTests turns this off again.
+            ["EventSeries:Webhooks:AllowPrivateNetworks"] = "true",
         };
         foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
         {

@@ -78,7 +78,10 @@ public static class Db
               (SELECT coalesce(string_agg(name || status || kind, '' ORDER BY id), '') FROM gates),
               (SELECT count(*) FROM tickets), (SELECT count(*) FROM series_tickets),
               (SELECT coalesce(string_agg(status || coalesce(wristband_id::text, '-') || ticket_type || external_id || coalesce(holder_name, ''), '' ORDER BY id), '') FROM tickets),
-              (SELECT coalesce(string_agg(category, '' ORDER BY id), '') FROM wristbands))
+              (SELECT coalesce(string_agg(category, '' ORDER BY id), '') FROM wristbands),
+              -- Webhook subscriptions without their status: senders pause them in the background.
+              (SELECT count(*) FROM webhook_subscriptions),
+              (SELECT coalesce(string_agg(url || array_to_string(event_types, '|') || coalesce(description, '') || encode(ciphertext, 'hex'), '' ORDER BY id), '') FROM webhook_subscriptions))
             """;
         return (await ScalarAsync<string>(connectionString, sql))!;
     }

@@ -151,6 +151,27 @@ public static class MatrixCases
         ["GET /api/organizations/{organizationId}/integrations/secrets"] = Read(w => $"/api/organizations/{w.OrganizationId}/integrations/secrets"),
         ["POST /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),
         ["DELETE /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Delete, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),
+        ["GET /api/organizations/{organizationId}/webhooks"] = Read(w => $"/api/organizations/{w.OrganizationId}/webhooks"),
+        ["POST /api/organizations/{organizationId}/webhooks"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/webhooks", new
+        {
+            url = "http://127.0.0.1:9/another", eventTypes = new[] { "import.completed" },
+        })),
+        ["GET /api/organizations/{organizationId}/webhooks/{webhookId}"] = Read(w => $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}"),
+        ["PATCH /api/organizations/{organizationId}/webhooks/{webhookId}"] = Write(w => new(HttpMethod.Patch, $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}", new
+        {
+            description = "Matrix receiver",
+        })),
+        ["DELETE /api/organizations/{organizationId}/webhooks/{webhookId}"] = Write(w => new(Delete, $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}"), dirties: true),
+        ["POST /api/organizations/{organizationId}/webhooks/{webhookId}/rotate-secret"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}/rotate-secret")),
+        // Resuming starts sending (to a closed port) in the background: a fresh world after it.
+        ["POST /api/organizations/{organizationId}/webhooks/{webhookId}/resume"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}/resume"), dirties: true),
+        ["POST /api/organizations/{organizationId}/webhooks/{webhookId}/replay"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}/replay", new
+        {
+            from = w.WebhookDelivery,
+        })),
+        ["GET /api/organizations/{organizationId}/webhooks/{webhookId}/deliveries"] = Read(w => $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}/deliveries"),
+        ["GET /api/organizations/{organizationId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts"] = Read(w =>
+            $"/api/organizations/{w.OrganizationId}/webhooks/{w.Webhook.Id}/deliveries/{w.WebhookDelivery}/attempts"),
     };
 
     private static MatrixCase Read(Func<MatrixWorld, string> url) => new(c => Task.FromResult(new MatrixRequest(Get, url(c.World))), false);

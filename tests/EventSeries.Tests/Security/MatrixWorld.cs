@@ -5,6 +5,8 @@ using EventSeries.Events;
 using EventSeries.Organizations;
 using EventSeries.Series;
 using EventSeries.Tickets;
+using EventSeries.Api.Contracts;
+using EventSeries.Webhooks;
 using EventSeries.Wristbands;
 
 namespace EventSeries.Tests.Security;
@@ -18,7 +20,7 @@ namespace EventSeries.Tests.Security;
 public sealed record MatrixWorld(
     Guid OrganizationId, EventView Event, EventView EmptyEvent, GateView Main, GateView Side, WristbandView Holder, WristbandView Spare,
     WristbandView Unassigned, SeriesView Active, SeriesView Draft, Guid RecurringParent, ScanVerdict OwnersEntry, IssuedDevice Device, MemberView Target,
-    TokenView TargetToken, Guid RecurringJob, TicketView Ticket)
+    TokenView TargetToken, Guid RecurringJob, TicketView Ticket, WebhookSubscriptionView Webhook, long WebhookDelivery)
 {
     public static async Task<MatrixWorld> CreateAsync(ApiClient owner, Guid organizationId, DateTimeOffset now)
     {
@@ -46,8 +48,18 @@ public sealed record MatrixWorld(
             gateIds = new[] { main.Id },
         });
         await owner.PostOkAsync<AssignmentResult>($"/api/series/{active.Id}/wristbands/bulk", new { wristbandIds = new[] { wristbands[0].Id, wristbands[1].Id } }, HttpStatusCode.OK);
+
+        // A webhook subscription whose deliveries (the two transitions below) stay queued: paused,
+        // so nothing is sent in the background while cells compare database fingerprints.
+        var issued = await owner.PostOkAsync<IssuedWebhookSubscription>($"/api/organizations/{organizationId}/webhooks", new
+        {
+            url = "http://127.0.0.1:9/matrix", eventTypes = new[] { "series.transitioned" },
+        });
+        var webhook = await ApiClient.ReadAsync<WebhookSubscriptionView>(
+            await owner.SendAsync(HttpMethod.Patch, $"/api/organizations/{organizationId}/webhooks/{issued.Subscription.Id}", new { status = "paused" }), HttpStatusCode.OK);
         await owner.PostOkAsync<SeriesTransition>($"/api/series/{active.Id}/transitions", new { to = "scheduled" });
         await owner.PostOkAsync<SeriesTransition>($"/api/series/{active.Id}/transitions", new { to = "active" });
+        var webhookDelivery = (await owner.GetOkAsync<WebhookDeliveryPage>($"/api/organizations/{organizationId}/webhooks/{webhook.Id}/deliveries")).Items[0].Id;
         var draft = await owner.PostOkAsync<SeriesView>("/api/series", new
         {
             eventId = ev.Id, name = "Day 2", startsAt = start.AddDays(1), endsAt = start.AddDays(1).AddHours(6), gateIds = new[] { main.Id, side.Id },
@@ -76,6 +88,6 @@ public sealed record MatrixWorld(
         var token = await owner.PostOkAsync<IssuedToken>($"/api/organizations/{organizationId}/members/{target.UserId}/tokens", new { name = "target's" });
         return new MatrixWorld(
             organizationId, ev, empty, main, side, wristbands[0], wristbands[1], wristbands[2], active, draft,
-            weeklyId, entry, device, target, token.Token, job.Id, ticket);
+            weeklyId, entry, device, target, token.Token, job.Id, ticket, webhook, webhookDelivery);
     }
 }

@@ -1,9 +1,10 @@
+using EventSeries.Errors;
 using System.Security.Cryptography;
 using System.Text;
 using EventSeries.Integrations;
 using Microsoft.Extensions.Options;
 
-namespace EventSeries.Api.Integrations;
+namespace EventSeries.Persistence.Secrets;
 
 /// <summary>
 /// Encrypts signing secrets for the database with AES-256-GCM under the configured key
@@ -12,6 +13,9 @@ namespace EventSeries.Api.Integrations;
 /// </summary>
 public sealed class SecretProtector(IOptions<IntegrationOptions> options)
 {
+    /// <summary>What outgoing webhook subscriptions' secrets are bound to (instead of an integration kind).</summary>
+    public const string WebhookOutPurpose = "webhook-out";
+
     private const int NonceBytes = 12, TagBytes = 16;
 
     private readonly byte[]? _key = options.Value.SecretKey is { } text && IntegrationOptions.TryKey(text, out var key) ? key : null;
@@ -23,18 +27,29 @@ public sealed class SecretProtector(IOptions<IntegrationOptions> options)
     public string KeyId => _key is null ? "" : Convert.ToHexStringLower(SHA256.HashData(_key))[..8];
 
     /// <summary>nonce || ciphertext || tag.</summary>
-    public byte[] Encrypt(Guid organizationId, IntegrationKind kind, Guid secretId, byte[] secret)
+    public byte[] Encrypt(Guid organizationId, IntegrationKind kind, Guid secretId, byte[] secret) =>
+        Encrypt(organizationId, kind.Name(), secretId, secret);
+
+    /// <summary>
+    /// nonce || ciphertext || tag, bound to <paramref name="purpose"/> (an integration kind's name, or
+    /// <c>webhook-out</c> for outgoing subscriptions), so a secret of one use never decrypts as another's.
+    /// </summary>
+    public byte[] Encrypt(Guid organizationId, string purpose, Guid secretId, byte[] secret)
     {
         using var aes = new AesGcm(_key ?? throw NotConfigured(), TagBytes);
         var sealedBytes = new byte[NonceBytes + secret.Length + TagBytes];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        aes.Encrypt(nonce, secret, sealedBytes.AsSpan(NonceBytes, secret.Length), sealedBytes.AsSpan(NonceBytes + secret.Length), Associated(organizationId, kind, secretId));
+        aes.Encrypt(nonce, secret, sealedBytes.AsSpan(NonceBytes, secret.Length), sealedBytes.AsSpan(NonceBytes + secret.Length), Associated(organizationId, purpose, secretId));
         return sealedBytes;
     }
 
     /// <summary>The secret's key bytes, or null when it does not decrypt (another key, or a row tampered with).</summary>
-    public byte[]? Decrypt(Guid organizationId, IntegrationKind kind, Guid secretId, byte[] sealedBytes)
+    public byte[]? Decrypt(Guid organizationId, IntegrationKind kind, Guid secretId, byte[] sealedBytes) =>
+        Decrypt(organizationId, kind.Name(), secretId, sealedBytes);
+
+    /// <summary>The secret's key bytes for <paramref name="purpose"/> (see <see cref="Encrypt(Guid, string, Guid, byte[])"/>), or null.</summary>
+    public byte[]? Decrypt(Guid organizationId, string purpose, Guid secretId, byte[] sealedBytes)
     {
         if (_key is null || sealedBytes.Length < NonceBytes + TagBytes)
         {
@@ -46,7 +61,7 @@ public sealed class SecretProtector(IOptions<IntegrationOptions> options)
         var secret = new byte[length];
         try
         {
-            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, length), sealedBytes.AsSpan(NonceBytes + length), secret, Associated(organizationId, kind, secretId));
+            aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes, length), sealedBytes.AsSpan(NonceBytes + length), secret, Associated(organizationId, purpose, secretId));
             return secret;
         }
         catch (AuthenticationTagMismatchException)
@@ -55,9 +70,10 @@ public sealed class SecretProtector(IOptions<IntegrationOptions> options)
         }
     }
 
-    private static byte[] Associated(Guid organizationId, IntegrationKind kind, Guid secretId) =>
-        Encoding.UTF8.GetBytes($"{organizationId:N}/{kind.Name()}/{secretId:N}");
+    // The same text as before purposes existed ("{organization}/{kind}/{id}"), so stored secrets still decrypt.
+    private static byte[] Associated(Guid organizationId, string purpose, Guid secretId) =>
+        Encoding.UTF8.GetBytes($"{organizationId:N}/{purpose}/{secretId:N}");
 
     private static DomainException NotConfigured() => DomainException.Conflict(
-        "integrations_not_configured", $"Webhook secrets need {IntegrationOptions.Section}:SecretKey on the API (base64 of 32 random bytes).");
+        "integrations_not_configured", $"Webhook secrets need {IntegrationOptions.Section}:SecretKey on the API and every silo (base64 of 32 random bytes).");
 }

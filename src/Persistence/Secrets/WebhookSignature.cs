@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EventSeries.Api.Integrations;
+namespace EventSeries.Persistence.Secrets;
 
 /// <summary>
 /// Standard Webhooks signatures, written by hand (the NuGet package refuses a valid signature that is

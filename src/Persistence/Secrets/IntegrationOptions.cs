@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EventSeries.Api.Integrations;
+namespace EventSeries.Persistence.Secrets;
 
 /// <summary>
-/// Incoming webhooks (section <c>EventSeries:Integrations</c>). The key that encrypts the signing
-/// secrets at rest lives here, in the API's configuration (an environment variable or a secret
+/// Webhook signing secrets, incoming and outgoing (section <c>EventSeries:Integrations</c>). The key that encrypts the signing
+/// secrets at rest lives here, in the configuration of the API and of every silo (silos sign outgoing deliveries; an environment variable or a secret
 /// store), never in the database the ciphertext is in.
 /// </summary>
 public sealed class IntegrationOptions : IValidatableObject

@@ -1,0 +1,130 @@
+using EventSeries.Persistence.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Webhooks;
+
+/// <summary>
+/// One per silo, every <see cref="WebhookOptions.PollPeriod"/> of the real clock: pumps new check-in
+/// log rows into deliveries (one silo at a time: the cursor row is locked), wakes the sender grain
+/// of every active subscription with a delivery due (several silos waking the same grain is harmless:
+/// it has one activation), and, hourly, deletes finished deliveries past the retention period.
+/// The rows are the schedule, so a restart loses nothing: the next poll finds what is due.
+/// </summary>
+public sealed partial class WebhookDispatcher(
+    CheckinPumpStore pump, WebhookOutboxStore outbox, IGrainFactory grains, DomainTime time, TimeProvider clock,
+    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private static readonly TimeSpan RetentionPeriod = TimeSpan.FromHours(1);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly LogGapTracker _gaps = new(clock, options.Value.GapGrace);
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
+    private Task _loop = Task.CompletedTask;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(WebhookDispatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    /// <summary>One poll now (pump, wake, retention when due); waits for one already running here.</summary>
+    public async Task PollAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            // Catch up in batches, but hand the loop back now and then under a flood.
+            for (var i = 0; i < 20 && await pump.PumpAsync(options.Value.PumpBatch, _gaps.SafeUpTo, cancellationToken) >= options.Value.PumpBatch; i++)
+            {
+            }
+
+            foreach (var subscriptionId in await outbox.WithDueWorkAsync(time.Now()))
+            {
+                await grains.GetGrain<IWebhookSenderGrain>(subscriptionId).WakeAsync();
+            }
+
+            if (clock.GetUtcNow() - _lastRetention >= RetentionPeriod)
+            {
+                await DeleteExpiredAsync(cancellationToken);
+                _lastRetention = clock.GetUtcNow();
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Deletes deliveries (with their attempts) that finished more than <see cref="WebhookOptions.Retention"/> ago by the domain clock; returns how many.</summary>
+    public async Task<int> DeleteExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.Now() - options.Value.Retention;
+        var deleted = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await outbox.DeleteFinishedBeforeAsync(cutoff);
+            deleted += batch;
+            if (batch == 0)
+            {
+                break;
+            }
+        }
+
+        return deleted;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _oneAtATime.Dispose();
+    }
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = RunAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.PollPeriod, clock);
+        do
+        {
+            try
+            {
+                await PollAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPollFailed(logger, e);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook poll failed; the next one retries.")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+}

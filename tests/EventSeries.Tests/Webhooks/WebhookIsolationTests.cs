@@ -1,0 +1,62 @@
+using System.Net;
+using EventSeries.Api.Contracts;
+using EventSeries.Grains.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventSeries.Tests.Webhooks;
+
+/// <summary>A receiver that never answers delays only its own subscription; and finished deliveries are cleaned up after the retention period.</summary>
+[Trait("Category", "Postgres")]
+public sealed class WebhookIsolationTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task ADeadReceiver_SlowsNeitherScansNorAnotherSubscription()
+    {
+        await using var world = await WebhookWorld.StartAsync(postgres);
+        await using var healthy = await WebhookReceiver.StartAsync();
+        var dead = await world.SubscribeAsync("checkin.created");
+        world.Receiver.Answer = _ => WebhookReceiver.Hang;
+        var issued = await world.Client.PostOkAsync<IssuedWebhookSubscription>(world.Base, new { url = healthy.Url(), eventTypes = new[] { "checkin.created" } });
+        healthy.UseSecret(issued.SigningSecret);
+        var gates = await GateScenario.CreateAsync(world.Client, world.Host.Clock.GetUtcNow(), general: 8);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var band in gates.Wristbands)
+        {
+            Assert.True((await gates.ScanAsync(band.NfcId)).Allowed);
+        }
+
+        var scans = watch.Elapsed;
+        var arrived = await Eventually.ValueAsync(() => Task.FromResult(healthy.Accepted), r => r.Count >= gates.Wristbands.Length, TimeSpan.FromSeconds(20));
+
+        // Nine scans (each timed out attempt holds its sender up to 1 s) took nowhere near that in all,
+        // the healthy receiver got everything, and the dead one holds only its own series' head.
+        Assert.True(scans < TimeSpan.FromSeconds(5), $"scans took {scans}");
+        Assert.Equal(gates.Wristbands.Length, arrived.Count);
+        Assert.Single(world.Receiver.All.Select(r => r.Id).Distinct());
+        Assert.Empty(world.Receiver.Accepted);
+        Assert.Equal(gates.Wristbands.Length, (await world.DeliveriesAsync(dead.Id)).Count(d => d.Status == "pending"));
+    }
+
+    [Fact]
+    public async Task FinishedDeliveries_AreDeletedAfterTheRetentionPeriod_PendingOnesStay()
+    {
+        await using var world = await WebhookWorld.StartAsync(postgres);
+        var subscription = await world.SubscribeAsync("series.transitioned");
+        world.Receiver.Answer = r => r.Data.GetProperty("to").GetString() == "scheduled" ? 200 : 500;
+        await GateScenario.CreateAsync(world.Client, world.Host.Clock.GetUtcNow());
+        await world.AcceptedAsync(1);
+        var dispatcher = world.Host.App.Services.GetRequiredService<WebhookDispatcher>();
+
+        world.Host.Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await dispatcher.DeleteExpiredAsync(TestContext.Current.CancellationToken));
+        world.Host.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await dispatcher.DeleteExpiredAsync(TestContext.Current.CancellationToken));
+
+        var left = Assert.Single(await world.DeliveriesAsync(subscription.Id));
+        Assert.Equal("pending", left.Status);
+        Assert.Equal(0, await Db.CountAsync(world.Host.ConnectionString,
+            "SELECT count(*) FROM webhook_attempts a LEFT JOIN webhook_deliveries d ON d.id = a.delivery_id WHERE d.id IS NULL"));
+        Assert.Equal(HttpStatusCode.OK, (await world.Client.GetAsync($"{world.Base}/{subscription.Id}")).StatusCode);
+    }
+}
