@@ -1,4 +1,5 @@
 using EventSeries.Persistence.Integrations;
+using EventSeries.Persistence.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace EventSeries.Api.Integrations;

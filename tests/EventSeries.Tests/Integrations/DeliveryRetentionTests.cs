@@ -1,6 +1,7 @@
 using System.Net;
 using EventSeries.Api.Integrations;
 using EventSeries.Persistence.Integrations;
+using EventSeries.Persistence.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
