@@ -52,6 +52,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<SeriesJobStore>();
         services.TryAddSingleton<ReadQueries>();
         services.TryAddSingleton<CheckinQueries>();
+        services.TryAddSingleton<FeedQueries>();
         services.TryAddSingleton<RulesStore>();
         services.TryAddSingleton<SeriesOwners>();
         services.TryAddSingleton<AccessStore>();

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
+using EventSeries.Api.Feed;
 using EventSeries.Api.Health;
 using EventSeries.Api.Integrations;
 using EventSeries.Api.Scans;
@@ -53,6 +54,7 @@ public static class ApiHostingExtensions
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddEventSeriesScans();
         services.AddEventSeriesIntegrations();
+        services.AddEventSeriesFeed();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -108,6 +110,7 @@ public static class ApiHostingExtensions
         api.MapSeriesAssignmentEndpoints();
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();
+        api.MapFeedEndpoints();
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
