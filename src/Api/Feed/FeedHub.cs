@@ -14,6 +14,7 @@ public sealed partial class FeedHub(
 {
     private const string EventPrefix = "event:";
 
+    // Changes are made under _lock (they await grain calls); the dictionaries' own locks are for readers outside it.
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Dictionary<Guid, SeriesSource> _sources = [];
     private readonly Dictionary<string, FeedSequencer> _feeds = [];
@@ -24,8 +25,23 @@ public sealed partial class FeedHub(
     /// <summary>The key of an event's feed.</summary>
     public static string EventKey(Guid eventId) => $"{EventPrefix}{eventId:N}";
 
-    /// <summary>How many series this process watches now (for tests and diagnostics).</summary>
-    public int WatchedSeries => _sources.Count;
+    /// <summary>Whether this process watches the series' feed grain now (for tests and diagnostics).</summary>
+    public bool Watches(Guid seriesId)
+    {
+        lock (_sources)
+        {
+            return _sources.ContainsKey(seriesId);
+        }
+    }
+
+    /// <summary>How many clients the feed has in this process (for tests and diagnostics).</summary>
+    public int Subscribers(string key)
+    {
+        lock (_feeds)
+        {
+            return _feeds.TryGetValue(key, out var feed) ? feed.SubscriberCount : 0;
+        }
+    }
 
     /// <summary>
     /// Attaches a client to a feed; live events flow into its buffer from the moment this returns,
@@ -40,7 +56,10 @@ public sealed partial class FeedHub(
             if (!_feeds.TryGetValue(key, out var feed))
             {
                 feed = new FeedSequencer(key, seriesIds, options.Value, clock);
-                _feeds[key] = feed;
+                lock (_feeds)
+                {
+                    _feeds[key] = feed;
+                }
             }
 
             feed.Add(subscriber);
@@ -149,7 +168,10 @@ public sealed partial class FeedHub(
                 throw;
             }
 
-            _sources[seriesId] = source;
+            lock (_sources)
+            {
+                _sources[seriesId] = source;
+            }
         }
 
         source.Add(feed);
@@ -158,9 +180,12 @@ public sealed partial class FeedHub(
     private async Task RemoveAsync(FeedSequencer feed, FeedSubscriber subscriber)
     {
         feed.Remove(subscriber);
-        if (feed.HasSubscribers || !_feeds.Remove(feed.Key))
+        lock (_feeds)
         {
-            return;
+            if (feed.HasSubscribers || !_feeds.Remove(feed.Key))
+            {
+                return;
+            }
         }
 
         feed.Dispose();
@@ -171,7 +196,10 @@ public sealed partial class FeedHub(
                 source.Remove(feed);
                 if (!source.HasFeeds)
                 {
-                    _sources.Remove(seriesId);
+                    lock (_sources)
+                    {
+                        _sources.Remove(seriesId);
+                    }
                     await StopQuietlyAsync(source);
                 }
             }

@@ -40,6 +40,8 @@ public sealed class FeedSequencer : IDisposable
 
     public bool HasSubscribers => !_subscribers.IsEmpty;
 
+    public int SubscriberCount => _subscribers.Length;
+
     public void Add(FeedSubscriber subscriber) => ImmutableInterlocked.Update(ref _subscribers, s => s.Add(subscriber));
 
     public void Remove(FeedSubscriber subscriber) => ImmutableInterlocked.Update(ref _subscribers, s => s.Remove(subscriber));
