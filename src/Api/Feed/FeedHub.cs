@@ -180,6 +180,7 @@ public sealed partial class FeedHub(
     private async Task RemoveAsync(FeedSequencer feed, FeedSubscriber subscriber)
     {
         feed.Remove(subscriber);
+        subscriber.Complete();
         lock (_feeds)
         {
             if (feed.HasSubscribers || !_feeds.Remove(feed.Key))

@@ -15,14 +15,15 @@ public sealed class FeedSubscriber(int capacity, Action onDropped)
         Channel.CreateUnbounded<ImmutableArray<FeedItem>>(new UnboundedChannelOptions { SingleReader = true });
 
     private int _buffered;
-    private int _dropped;
+    private int _closed;
 
-    public bool Dropped => Volatile.Read(ref _dropped) == 1;
+    /// <summary>Dropped, or its subscription ended: nothing more is queued.</summary>
+    public bool Closed => Volatile.Read(ref _closed) == 1;
 
     /// <summary>Queues a batch; false (and the client dropped) when it would pass the buffer.</summary>
     public bool Offer(ImmutableArray<FeedItem> batch)
     {
-        if (Dropped)
+        if (Closed)
         {
             return false;
         }
@@ -41,7 +42,7 @@ public sealed class FeedSubscriber(int capacity, Action onDropped)
     {
         await foreach (var batch in _batches.Reader.ReadAllAsync(cancellationToken))
         {
-            if (Dropped)
+            if (Closed)
             {
                 yield break;
             }
@@ -51,12 +52,20 @@ public sealed class FeedSubscriber(int capacity, Action onDropped)
         }
     }
 
-    /// <summary>Ends the stream without dropping the client (its subscription ended).</summary>
-    public void Complete() => _batches.Writer.TryComplete();
+    /// <summary>
+    /// Ends the stream without dropping the client: its subscription ended. From here on a full
+    /// buffer no longer calls <c>onDropped</c>, which aborts the request: a broadcast still holding
+    /// this subscriber must not abort a request the server may already have moved on to.
+    /// </summary>
+    public void Complete()
+    {
+        Interlocked.Exchange(ref _closed, 1);
+        _batches.Writer.TryComplete();
+    }
 
     private void Drop()
     {
-        if (Interlocked.Exchange(ref _dropped, 1) == 0)
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             _batches.Writer.TryComplete();
             onDropped();
