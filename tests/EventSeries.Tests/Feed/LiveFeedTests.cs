@@ -206,6 +206,48 @@ public sealed class LiveFeedTests(LiveFeedTests.Host fixture) : IClassFixture<Li
     }
 
     [Fact]
+    public async Task Resuming_FromFurtherBackThanTheReplayReaches_GetsAResetFirst_ThenLiveEvents()
+    {
+        var g = await fixture.NewGateAsync();
+        var tooOld = FeedPosition.OfCheckin(Guid.NewGuid(), fixture.Now - TimeSpan.FromHours(2)).ToString();
+
+        await using var feed = await fixture.OpenAsync($"/api/series/{g.Series.Id}/feed", lastEventId: tooOld);
+        var first = await feed.NextAsync();
+        Assert.Equal("reset", first?.Type);
+        Assert.Contains("Last-Event-ID", first!.Text("reason"), StringComparison.Ordinal);
+
+        var verdict = await g.ScanAsync(g.Wristbands[0].NfcId);
+        Assert.Equal(verdict.CheckinId, (await feed.NextOfTypeAsync("checkin")).Json.GetProperty("id").GetGuid());
+    }
+
+    [Fact]
+    public async Task AnEventsFeed_FollowsASeriesCreatedAfterItOpened()
+    {
+        var g = await fixture.NewGateAsync();
+        await using var feed = await fixture.OpenAsync($"/api/events/{g.Event.Id}/feed");
+        var start = fixture.Now.AddHours(2);
+        var added = await g.Client.PostOkAsync<SeriesView>("/api/series", new
+        {
+            eventId = g.Event.Id, name = "Day 2", startsAt = start, endsAt = start.AddHours(6), gateIds = new[] { g.Main.Id },
+        });
+
+        // Taken in at the next refresh of the process's feeds (every second here).
+        await Eventually.ValueAsync(() => Task.FromResult(fixture.Hub.Watches(added.Id)), watched => watched);
+        fixture.Tick();
+        var scheduled = await g.Client.PostOkAsync<SeriesTransition>($"/api/series/{added.Id}/transitions", new { to = "scheduled" });
+
+        // The first series' own activation may still be on its way; the new series' transition follows.
+        SseEvent transition;
+        do
+        {
+            transition = await feed.NextOfTypeAsync("transition");
+        }
+        while (transition.Json.GetProperty("seriesId").GetGuid() == g.Series.Id);
+
+        Assert.Equal((added.Id, scheduled.Id), (transition.Json.GetProperty("seriesId").GetGuid(), transition.Json.GetProperty("id").GetInt64()));
+    }
+
+    [Fact]
     public async Task Transitions_ArriveAsTheyAreLogged()
     {
         var g = await fixture.NewGateAsync(activate: false);
@@ -370,11 +412,12 @@ public sealed class LiveFeedTests(LiveFeedTests.Host fixture) : IClassFixture<Li
                     ["EventSeries:Feed:HeartbeatInterval"] = "00:00:00.5",
                     ["EventSeries:Feed:ClientBuffer"] = "2000",
                     ["EventSeries:Feed:ObserverRefresh"] = "00:00:01",
-                    ["Logging:LogLevel:EventSeries.Api.Feed"] = "Information",
                 });
             _tenant = await Tenant.BootstrapAsync(_host.ConnectionString);
             _owner = _host.Client(_tenant.Token);
         }
+
+        public DateTimeOffset Now => _host!.Clock.GetUtcNow();
 
         /// <summary>Moves the domain clock a millisecond, so the next scan's <c>at</c> (its place in the feed) is later.</summary>
         public void Tick() => _host!.Clock.Advance(TimeSpan.FromMilliseconds(1));
