@@ -62,17 +62,16 @@ public sealed class FeedSequencer : IDisposable
             return;
         }
 
+        // Serialized before taking the lock the release timer needs too.
+        var items = (batch.Scans.IsDefault ? [] : batch.Scans).Select(FeedJson.Checkin)
+            .Concat((batch.Transitions.IsDefault ? [] : batch.Transitions).Select(FeedJson.Transition))
+            .ToList();
         var arrived = _clock.GetTimestamp();
         lock (_gate)
         {
-            foreach (var scan in batch.Scans.IsDefault ? [] : batch.Scans)
+            foreach (var item in items)
             {
-                _held.Add((FeedJson.Checkin(scan), arrived));
-            }
-
-            foreach (var transition in batch.Transitions.IsDefault ? [] : batch.Transitions)
-            {
-                _held.Add((FeedJson.Transition(transition), arrived));
+                _held.Add((item, arrived));
             }
         }
     }
