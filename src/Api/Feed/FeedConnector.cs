@@ -50,6 +50,8 @@ public sealed partial class FeedConnector(
             start.Add(FeedJson.Metrics(SeriesFeedMetrics.From(await grains.GetGrain<ISeriesMetricsGrain>(seriesId).GetAsync(caller))));
         }
 
+        // nginx (deploy/cluster.sh) buffers proxied answers unless told not to; a buffered feed is not live.
+        http.Response.Headers["X-Accel-Buffering"] = "no";
         var token = BearerToken(http);
         async ValueTask<bool> StillAllowedAsync() =>
             token is { } t && await callers.FindAsync(t) is { } now && now.BelongsTo(scope.OrganizationId);

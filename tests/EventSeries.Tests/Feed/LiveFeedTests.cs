@@ -268,6 +268,17 @@ public sealed class LiveFeedTests(LiveFeedTests.Host fixture) : IClassFixture<Li
     }
 
     [Fact]
+    public async Task TheStream_TellsProxiesNotToBufferIt()
+    {
+        var g = await fixture.NewGateAsync();
+        using var response = await g.Client.SendHeadersFirstAsync(HttpMethod.Get, $"/api/series/{g.Series.Id}/feed", null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["no"], response.Headers.GetValues("X-Accel-Buffering"));
+    }
+
+    [Fact]
     public async Task AHeartbeat_ArrivesWhileNothingHappens()
     {
         var g = await fixture.NewGateAsync();
