@@ -57,6 +57,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Webhooks.CheckinPumpStore>();
         services.TryAddSingleton<CheckinQueries>();
         services.TryAddSingleton<ExportQueries>();
+        services.TryAddSingleton<FeedQueries>();
         services.TryAddSingleton<RulesStore>();
         services.TryAddSingleton<SeriesOwners>();
         services.TryAddSingleton<AccessStore>();

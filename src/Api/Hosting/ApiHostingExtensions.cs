@@ -6,6 +6,7 @@ using EventSeries.Api.Auth;
 using EventSeries.Api.Endpoints;
 using EventSeries.Api.Errors;
 using EventSeries.Api.Exports;
+using EventSeries.Api.Feed;
 using EventSeries.Api.Health;
 using EventSeries.Api.Integrations;
 using EventSeries.Api.Scans;
@@ -58,6 +59,7 @@ public static class ApiHostingExtensions
         services.AddEventSeriesScans();
         services.AddEventSeriesIntegrations();
         builder.AddEventSeriesTelemetry();
+        services.AddEventSeriesFeed();
 
         // Malformed bodies become exceptions so the one handler can explain them as problem details.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -115,6 +117,7 @@ public static class ApiHostingExtensions
         api.MapCheckInEndpoints();
         api.MapMetricsEndpoints();
         api.MapExportEndpoints();
+        api.MapFeedEndpoints();
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();

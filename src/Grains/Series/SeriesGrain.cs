@@ -279,6 +279,7 @@ public sealed partial class SeriesGrain(
         state.Touch(now);
         state.Transitions.Add(logged);
         RulesChanged();
+        await PublishTransitionAsync(logged);
         return logged;
     }
 

@@ -39,6 +39,21 @@ public sealed class ApiClient : IDisposable
             new HttpRequestMessage(method, url) { Content = body as HttpContent ?? (body is null ? null : JsonContent.Create(body, body.GetType(), options: Json)) },
             TestContext.Current.CancellationToken);
 
+    /// <summary>
+    /// As <see cref="SendAsync"/>, but answers once the headers are in: the body of a stream (the
+    /// live feed) never ends, so reading it whole would wait forever. Dispose the response to hang up.
+    /// </summary>
+    public Task<HttpResponseMessage> SendHeadersFirstAsync(HttpMethod method, string url, object? body, string? lastEventId = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = body as HttpContent ?? (body is null ? null : JsonContent.Create(body, body.GetType(), options: Json)) };
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        return _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Sends a raw body exactly as given, for malformed-input tests.</summary>
     public Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, string body, string contentType = "application/json") =>
         _http.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8, contentType) }, TestContext.Current.CancellationToken);

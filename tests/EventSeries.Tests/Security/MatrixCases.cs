@@ -146,6 +146,8 @@ public static class MatrixCases
         ["GET /api/series/{seriesId}/metrics"] = Read(w => $"/api/series/{w.Active.Id}/metrics"),
         ["GET /api/series/{seriesId}/metrics/export"] = Read(w => $"/api/series/{w.Active.Id}/metrics/export?format=ndjson"),
         ["POST /api/series/{seriesId}/metrics/compute"] = Write(w => new(Post, $"/api/series/{w.Active.Id}/metrics/compute")),
+        ["GET /api/series/{seriesId}/feed"] = Read(w => $"/api/series/{w.Active.Id}/feed"),
+        ["GET /api/events/{eventId}/feed"] = Read(w => $"/api/events/{w.Event.Id}/feed"),
         ["GET /api/series/{seriesId}/capacity"] = Read(w => $"/api/series/{w.Active.Id}/capacity"),
         ["GET /api/audit"] = Read(w => $"/api/audit?organizationId={w.OrganizationId}"),
         ["GET /api/organizations/{organizationId}/integrations/secrets"] = Read(w => $"/api/organizations/{w.OrganizationId}/integrations/secrets"),

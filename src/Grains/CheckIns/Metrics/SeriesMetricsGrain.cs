@@ -14,7 +14,7 @@ namespace EventSeries.Grains.CheckIns.Metrics;
 /// nothing is counted twice; anything the stream lost is repaired by the next recompute.
 /// </summary>
 [GrainType("series-metrics"), ImplicitStreamSubscription(ScanStream.Namespace)]
-public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules, DomainTime time) : Grain, ISeriesMetricsGrain
+public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules, DomainTime time) : Grain, ISeriesMetricsGrain, ISeriesMetricsSource
 {
     /// <summary>Stream events older than this were certainly committed before any later snapshot.</summary>
     private static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(30);
@@ -44,6 +44,13 @@ public sealed class SeriesMetricsGrain(MetricsStore store, EventRulesCache rules
     public async Task<SeriesMetrics> GetAsync(Caller caller)
     {
         await AuthorizeAsync(caller, Permission.View);
+        await StartAsync();
+        return _metrics.ToMetrics(SeriesId, _computedAt);
+    }
+
+    /// <summary>Only the feed grain asks, and only after scans of this series were seen, so the series exists.</summary>
+    public async Task<SeriesMetrics> CurrentAsync()
+    {
         await StartAsync();
         return _metrics.ToMetrics(SeriesId, _computedAt);
     }

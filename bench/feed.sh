@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Live feed benchmark (issue 13). Starts a fresh durable PostgreSQL on port 26500, loads one event
+# with WRISTBANDS wristbands assigned to an active series (bench/seed.sql), starts one silo serving
+# the API on :26510 (Orleans silo and gateway ports 26520/26521), then:
+#   1. scans at RATE a second for DURATION seconds with no feed client (wrk, bench/scan-paced.lua): the
+#      scan rate and latency without the feed, and the silo's RSS;
+#   2. opens CLIENTS streams of GET /api/series/{id}/feed (bench/FeedListener) and waits SETTLE
+#      seconds: the silo's RSS with them connected and idle;
+#   3. scans at RATE for DURATION seconds again while every client reads: the scan rate with clients, and
+#      each check-in's latency from its `at` to its arrival at a client (p50/p99/max), and how many
+#      streams the server closed (clients dropped for falling ClientBuffer events behind).
+# Prints a summary and writes bench/results/feed-summary.txt.
+#   bench/feed.sh                                             # 5,000 scans/s, 1,000 clients, 30 s
+#   RATE=200 CLIENTS=10 DURATION=10 WRISTBANDS=20000 bench/feed.sh   # a quick check
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RATE=${RATE:-5000}
+CLIENTS=${CLIENTS:-1000}
+DURATION=${DURATION:-30}
+SETTLE=${SETTLE:-10}
+WRISTBANDS=${WRISTBANDS:-100000}
+CONNECTIONS=${CONNECTIONS:-64}
+PG_PORT=26500
+API_PORT=26510
+SILO_PORT=26520
+GATEWAY_PORT=26521
+TOKEN=es_bench_token_for_local_runs_only
+EVENT=00000000-0000-0000-0000-0000000000e1
+SERIES=00000000-0000-0000-0000-000000000051
+MAIN=00000000-0000-0000-0000-0000000000f1
+VIP=00000000-0000-0000-0000-0000000000f2
+DATA=$PWD/bench/.feed-data
+RESULTS=$PWD/bench/results
+mkdir -p "$RESULTS"
+
+# Each connection pauses between its scans so that CONNECTIONS of them make about RATE a second
+# (minus the scans' own latency: the measured rate is what is reported).
+PACE_MS=$(awk -v c="$CONNECTIONS" -v r="$RATE" 'BEGIN { printf "%.2f", c * 1000 / r }')
+
+scripts/ensure-postgres.sh
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+  [ -n "${LISTENER_PID:-}" ] && kill "$LISTENER_PID" 2>/dev/null && wait "$LISTENER_PID" 2>/dev/null || true
+  [ -n "${SILO_PID:-}" ] && kill "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null || true
+  [ -d "$DATA/pg" ] && as_pg "$BIN/pg_ctl" stop -D "$DATA/pg" -m fast >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+echo "== building (Release)"
+dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/FeedListener -c Release -nologo -v quiet -clp:ErrorsOnly
+
+echo "== fresh PostgreSQL on port $PG_PORT (durable: fsync on, synchronous_commit on)"
+rm -rf "$DATA" && mkdir -p "$DATA/pg" && [ "$(id -u)" != 0 ] || chown -R postgres:postgres "$DATA"
+as_pg "$BIN/initdb" -D "$DATA/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+as_pg "$BIN/pg_ctl" start -D "$DATA/pg" -w -l "$DATA/pg/postgres.log" \
+  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DATA/pg -c max_connections=300 -c shared_buffers=1GB -c synchronous_commit=on ${PG_OPTIONS:-}" >/dev/null
+export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_bench;Maximum Pool Size=200"
+psql_() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_bench -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+echo "== migrate and load $WRISTBANDS wristbands"
+dotnet src/Silo/bin/Release/net10.0/EventSeries.Silo.dll migrate >/dev/null
+psql_ -v token="$TOKEN" -v wristbands="$WRISTBANDS" -f bench/seed.sql
+
+echo "== starting the silo (silo + API) on :$API_PORT"
+dotnet src/Silo/bin/Release/net10.0/EventSeries.Silo.dll --urls "http://127.0.0.1:$API_PORT" \
+  --Orleans:ClusterId feed-bench --Orleans:SiloPort "$SILO_PORT" --Orleans:GatewayPort "$GATEWAY_PORT" > "$RESULTS/feed-silo.log" 2>&1 &
+SILO_PID=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null && break; sleep 1; done
+curl -sf "http://127.0.0.1:$API_PORT/health/ready" >/dev/null || { echo "silo did not become ready"; tail -50 "$RESULTS/feed-silo.log"; exit 1; }
+
+rss_mib() { echo $(( $(ps -o rss= -p "$SILO_PID" | tr -d ' ') / 1024 )); }
+scan() { # seconds: paced warm scans (random wristbands), prints wrk's RESULT line
+  wrk -t2 -c"$CONNECTIONS" -d"$1s" --timeout 10s -s bench/scan-paced.lua "http://127.0.0.1:$API_PORT" -- \
+    warm "$WRISTBANDS" 0 "$EVENT" "$MAIN" "$VIP" "$TOKEN" "$PACE_MS" > "$RESULTS/feed-wrk.last" 2>&1 || true
+  cat "$RESULTS/feed-wrk.last" >> "$RESULTS/feed-wrk.log"
+  grep '^RESULT' "$RESULTS/feed-wrk.last" || { echo "wrk failed:" >&2; cat "$RESULTS/feed-wrk.last" >&2; return 1; }
+}
+rate() { sed -n 's/.* rate=\([0-9]*\).*/\1/p' <<<"$1"; }
+field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<"$1"; }
+: > "$RESULTS/feed-wrk.log"
+
+echo "== warm-up: ${DURATION}s of scans (activates the wristbands the runs will hit)"
+echo "   $(scan "$DURATION")"
+echo "== without feed clients: ${RATE}/s target for ${DURATION}s"
+BASE=$(scan "$DURATION")
+echo "   $BASE"
+RSS_0=$(rss_mib)
+
+echo "== opening $CLIENTS feed clients"
+dotnet bench/FeedListener/bin/Release/net10.0/EventSeries.Bench.FeedListener.dll --url "http://127.0.0.1:$API_PORT" \
+  --token "$TOKEN" --path "/api/series/$SERIES/feed" --clients "$CLIENTS" > "$RESULTS/feed-listener.log" 2>&1 &
+LISTENER_PID=$!
+for _ in $(seq 1 300); do grep -qs '^READY' "$RESULTS/feed-listener.log" && break; kill -0 "$LISTENER_PID" 2>/dev/null || break; sleep 1; done
+grep '^READY' "$RESULTS/feed-listener.log" || { echo "the feed clients did not connect:"; cat "$RESULTS/feed-listener.log"; exit 1; }
+sleep "$SETTLE"   # let the silo's memory settle with the streams open and idle
+RSS_K_IDLE=$(rss_mib)
+
+echo "== with $CLIENTS feed clients: ${RATE}/s target for ${DURATION}s"
+WITH=$(scan "$DURATION")
+echo "   $WITH"
+RSS_K=$(rss_mib)
+sleep 2   # the last scans' events are held SettleDelay (300 ms) before they go out
+kill -TERM "$LISTENER_PID"; wait "$LISTENER_PID" 2>/dev/null || true; LISTENER_PID=
+FEED=$(grep '^RESULT' "$RESULTS/feed-listener.log" || echo "RESULT missing")
+echo "   $FEED"
+
+{
+  echo "date:              $(date -u +%Y-%m-%dT%H:%MZ)  machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "load:              target ${RATE} scans/s for ${DURATION}s ($CONNECTIONS connections pausing ${PACE_MS} ms), $WRISTBANDS wristbands, one series"
+  echo "scans/s, 0 clients: $(rate "$BASE")  (p50 $(field "$BASE" p50_ms) ms, p99 $(field "$BASE" p99_ms) ms, errors $(field "$BASE" errors))"
+  echo "scans/s, $CLIENTS clients: $(rate "$WITH")  (p50 $(field "$WITH" p50_ms) ms, p99 $(field "$WITH" p99_ms) ms, errors $(field "$WITH" errors))"
+  echo "with / without:    $(awk -v a="$(rate "$WITH")" -v b="$(rate "$BASE")" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+  echo "scan to client:    p50 $(field "$FEED" p50_ms) ms, p99 $(field "$FEED" p99_ms) ms, max $(field "$FEED" max_ms) ms  ($(field "$FEED" events) events, $(field "$FEED" per_client) per client, $(field "$FEED" ended) streams closed by the server)"
+  echo "silo RSS:          ${RSS_0} MiB with 0 clients, ${RSS_K_IDLE} MiB with $CLIENTS idle, ${RSS_K} MiB with $CLIENTS under load"
+} | tee "$RESULTS/feed-summary.txt"
