@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using EventSeries.Persistence.Imports;
@@ -23,6 +24,19 @@ public static class ImportClient
     /// <summary>The merge runs after the 202 by design: poll the job until it is completed or failed.</summary>
     public static Task<ImportJobView> FinishedAsync(ApiClient client, Guid jobId) =>
         Eventually.ValueAsync(() => client.GetOkAsync<ImportJobView>($"/api/imports/{jobId}"), job => job.Status is "completed" or "failed", TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Waits until the host's gates know the event's wristbands changed: an import raises the
+    /// event's <c>wristbands_version</c> and notifies every silo, which drops its rules, so a band's
+    /// next scan reads its rows again. The notice travels asynchronously (milliseconds; under a loaded
+    /// machine more), and the promise is every silo within a second, which this checks.
+    /// </summary>
+    public static async Task WristbandChangesReachedGatesAsync(ApiHost host, Guid eventId)
+    {
+        var committed = await Db.ScalarAsync<long>(host.ConnectionString, "SELECT wristbands_version FROM events WHERE id = @e", ("e", eventId));
+        var rules = host.App.Services.GetRequiredService<EventSeries.Grains.CheckIns.Rules.EventRulesCache>();
+        await Eventually.ValueAsync(async () => (await rules.GetEventAsync(eventId))?.WristbandsVersion ?? -1, v => v >= committed, TimeSpan.FromSeconds(1));
+    }
 
     public static string Csv(params string[] lines) => string.Join("\n", lines) + "\n";
 

@@ -197,6 +197,7 @@ public sealed class TicketImportTests(ApiFixture fixture)
         var job = await ImportAsync(client, g.Event.Id, ImportClient.Csv("external_id,source,ticket_type,status", "P0001,shop,general,void"));
 
         Assert.Equal((0L, 1L), (job.Created, job.Updated));
+        await ImportClient.WristbandChangesReachedGatesAsync(fixture.Host, g.Event.Id);
         var denied = await g.ScanAsync(band.NfcId);
         Assert.Equal((false, ScanReasons.TicketVoid, "void"), (denied.Allowed, denied.Reason, denied.Detail));
         Assert.True((await g.ScanAsync(bystander.NfcId)).Allowed, "a band without a ticket is not affected");
