@@ -28,6 +28,8 @@
 #                                    asked; one that does not answer within TIMEOUT (frozen, hung, gone) is taken out
 #                                    of nginx until it answers again (WATCH=0: no watch)
 #   SILO_ARGS= API_ARGS=             extra arguments for every silo / API process (e.g. membership timeouts)
+#   EventSeries__Integrations__SecretKey  the key of webhook secrets, the same for every process (silos sign
+#                                    outgoing webhooks, APIs check incoming ones); made once in DATA/integrations-key if unset
 #   SILO_DLL= API_DLL=               built assemblies (default: this repository's Release build, built when BUILD=1)
 #   BUILD=1                          build src/Silo and src/Api (Release) before start if no *_DLL is given
 #   READY_TIMEOUT=120 STOP_TIMEOUT=40   seconds
@@ -381,9 +383,19 @@ start_watch() {
   launch watch bash "$0" watch-upstreams
 }
 
+# Every process must hold the same key for webhook secrets; one is made for this cluster if none is given.
+integrations_key() {
+  if [ -z "${EventSeries__Integrations__SecretKey:-}" ]; then
+    [ -s "$DATA/integrations-key" ] || (umask 077 && head -c 32 /dev/urandom | base64 > "$DATA/integrations-key")
+    EventSeries__Integrations__SecretKey=$(cat "$DATA/integrations-key")
+    export EventSeries__Integrations__SecretKey
+  fi
+}
+
 cmd_start() {
   [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries (every process uses it; all of them form one cluster)"
   mkdir -p "$DATA"
+  integrations_key
   ensure_tools
   resolve_binaries
   # Once, before any silo: silos migrate on start too, but not all at once.
@@ -445,6 +457,7 @@ cmd_restart_silo() {
   silo_number "${1:-}"
   local i=$1 t0=$SECONDS
   [ -n "${ConnectionStrings__EventSeries:-}" ] || die "set ConnectionStrings__EventSeries"
+  integrations_key
   ensure_tools
   resolve_binaries
   if alive "silo$i"; then
