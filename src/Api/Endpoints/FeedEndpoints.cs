@@ -21,14 +21,14 @@ public static class FeedEndpoints
         return app;
     }
 
-    public static async Task<ServerSentEventsResult<string>> SeriesFeedAsync(
+    public static async Task<BatchedServerSentEvents> SeriesFeedAsync(
         Guid seriesId, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, FeedQueries queries, FeedConnector feed)
     {
         var scope = await queries.SeriesScopeAsync(http.Caller(), seriesId);
         return await feed.OpenAsync(http, FeedHub.SeriesKey(seriesId), scope, lastEventId, metricsOf: seriesId);
     }
 
-    public static async Task<ServerSentEventsResult<string>> EventFeedAsync(
+    public static async Task<BatchedServerSentEvents> EventFeedAsync(
         Guid eventId, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, HttpContext http, FeedQueries queries, FeedConnector feed,
         IOptions<FeedOptions> options)
     {

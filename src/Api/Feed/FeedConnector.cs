@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using EventSeries.Api.Auth;
 using EventSeries.CheckIns;
@@ -19,7 +18,7 @@ public sealed partial class FeedConnector(
     FeedHub hub, FeedQueries queries, CallerCache callers, IGrainFactory grains, DomainTime time, IOptions<FeedOptions> options, ILogger<FeedConnector> logger)
 {
     /// <summary>Opens the feed <paramref name="key"/> over <paramref name="scope"/>, which the caller was checked against.</summary>
-    public async Task<ServerSentEventsResult<string>> OpenAsync(HttpContext http, string key, FeedScope scope, string? lastEventId, Guid? metricsOf)
+    public async Task<BatchedServerSentEvents> OpenAsync(HttpContext http, string key, FeedScope scope, string? lastEventId, Guid? metricsOf)
     {
         FeedPosition? cursor = null;
         if (!string.IsNullOrEmpty(lastEventId))
@@ -56,7 +55,7 @@ public sealed partial class FeedConnector(
         async ValueTask<bool> StillAllowedAsync() =>
             token is { } t && await callers.FindAsync(t) is { } now && now.BelongsTo(scope.OrganizationId);
 
-        return TypedResults.ServerSentEvents(StreamAsync(start, cursor, subscriber, personalData, StillAllowedAsync, http.RequestAborted));
+        return new BatchedServerSentEvents(StreamAsync(start, cursor, subscriber, personalData, StillAllowedAsync, http.RequestAborted));
     }
 
     /// <summary>What the client missed after <paramref name="cursor"/>, in order; or a reset when that is too far back.</summary>
@@ -79,12 +78,17 @@ public sealed partial class FeedConnector(
             .OrderBy(i => i.Position!.Value)];
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> StreamAsync(
+    /// <summary>
+    /// The client's events in batches (the replay, then each live batch), each sent with one write;
+    /// a batch with nothing left to send is skipped.
+    /// </summary>
+    private static async IAsyncEnumerable<IReadOnlyList<byte[]>> StreamAsync(
         IReadOnlyList<FeedItem> start, FeedPosition? cursor, FeedSubscriber subscriber, bool personalData, Func<ValueTask<bool>> stillAllowed,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var last = cursor;
         var replayed = new HashSet<FeedPosition>();
+        var first = new List<byte[]>(start.Count);
         foreach (var item in start)
         {
             if (item.Position is { } position)
@@ -93,22 +97,31 @@ public sealed partial class FeedConnector(
                 last = position;
             }
 
-            yield return ToSse(item, personalData, item.Position);
+            first.Add(item.Frame(personalData, withId: true));
         }
+
+        // Sent even when empty: the response (and its headers) starts at once, not at the first event.
+        yield return first;
 
         await foreach (var batch in subscriber.ReadAllAsync(cancellationToken))
         {
+            var send = new List<byte[]>(batch.Length);
             foreach (var item in batch)
             {
                 if (item.Type == FeedItem.Heartbeat && !await stillAllowed())
                 {
                     // Revoked, expired, or no longer a member: the stream ends; reconnecting answers 401 or 404.
+                    if (send.Count > 0)
+                    {
+                        yield return send;
+                    }
+
                     yield break;
                 }
 
                 if (item.Position is not { } position)
                 {
-                    yield return ToSse(item, personalData, null);
+                    send.Add(item.Frame(personalData, withId: false));
                     continue;
                 }
 
@@ -126,13 +139,15 @@ public sealed partial class FeedConnector(
                     last = position;
                 }
 
-                yield return ToSse(item, personalData, newest ? position : null);
+                send.Add(item.Frame(personalData, withId: newest));
+            }
+
+            if (send.Count > 0)
+            {
+                yield return send;
             }
         }
     }
-
-    private static SseItem<string> ToSse(FeedItem item, bool personalData, FeedPosition? id) =>
-        new(item.DataFor(personalData), item.Type) { EventId = id?.ToString() };
 
     private static TokenKey? BearerToken(HttpContext http)
     {

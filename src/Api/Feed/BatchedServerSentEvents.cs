@@ -1,0 +1,53 @@
+using System.Buffers;
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace EventSeries.Api.Feed;
+
+/// <summary>
+/// Server-Sent Events written a batch at a time: the frames of a batch (<see cref="SseFrame"/>,
+/// encoded once per event for all clients) are copied into one buffer and sent with one write and
+/// one flush. ASP.NET Core's own result formats and flushes every event for every client, which at
+/// a thousand clients of a series scanned 5,000 times a second is five million of each a second;
+/// batches (the feed releases one every few hundred milliseconds) make it a few thousand writes.
+/// </summary>
+public sealed class BatchedServerSentEvents(IAsyncEnumerable<IReadOnlyList<byte[]>> batches) : IResult, IEndpointMetadataProvider
+{
+    public const string ContentType = "text/event-stream";
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.ContentType = ContentType;
+        response.Headers.CacheControl = "no-cache,no-store";
+        response.Headers.Pragma = "no-cache";
+        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        var cancellation = httpContext.RequestAborted;
+        try
+        {
+            await response.StartAsync(cancellation);
+            await foreach (var batch in batches.WithCancellation(cancellation))
+            {
+                buffer.ResetWrittenCount();
+                foreach (var frame in batch)
+                {
+                    buffer.Write(frame);
+                }
+
+                await response.Body.WriteAsync(buffer.WrittenMemory, cancellation);
+                await response.Body.FlushAsync(cancellation);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away: nothing left to say to it.
+        }
+    }
+
+    /// <summary>Declares the stream for the OpenAPI document, as the built-in result does.</summary>
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [ContentType]));
+}
