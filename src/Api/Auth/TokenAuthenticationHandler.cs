@@ -41,12 +41,22 @@ public sealed class TokenAuthenticationHandler(
         }
 
         var address = Context.Connection.RemoteIpAddress;
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string secret;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            secret = header["Bearer ".Length..].Trim();
+        }
+        else if (IsDashboard && BasicPassword(header) is { } password)
+        {
+            // A browser sends no bearer token by itself; for the dashboard it sends Basic
+            // credentials it asked for, whose password is the token (the user name is ignored).
+            secret = password;
+        }
+        else
         {
             return Failed(address, "Use the Bearer scheme.");
         }
 
-        var secret = header["Bearer ".Length..].Trim();
         if (secret.Length is 0 or > 200)
         {
             return Failed(address, "Malformed token.");
@@ -92,8 +102,30 @@ public sealed class TokenAuthenticationHandler(
             return Task.CompletedTask;
         }
 
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = IsDashboard ? "Basic realm=\"EventSeries dashboard (password: your token)\", charset=\"UTF-8\"" : "Bearer";
         return base.HandleChallengeAsync(properties);
+    }
+
+    private bool IsDashboard => Request.Path.StartsWithSegments(DashboardAccess.Path, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The password of "Basic base64(user:password)", or null when the header is not that.</summary>
+    private static string? BasicPassword(string header)
+    {
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var encoded = header["Basic ".Length..].Trim();
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var written))
+        {
+            return null;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(bytes, 0, written);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : text[(colon + 1)..].Trim();
     }
 
     /// <summary>Counts the failure; from an address already over the limit it answers 429 with Retry-After instead of 401.</summary>

@@ -53,7 +53,15 @@ public static class ApiHostingExtensions
         services.AddEventSeriesForwardedHeaders();
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization(AuthPolicies.Configure);
+        var operators = DashboardAccess.ConfiguredOrganization(builder.Configuration);
+        services.AddAuthorization(o =>
+        {
+            AuthPolicies.Configure(o);
+            if (operators is { } organization)
+            {
+                DashboardAccess.AddPolicy(o, organization);
+            }
+        });
         services.AddProblemDetails();
         services.AddExceptionHandler<DomainExceptionHandler>();
         services.AddEventSeriesScans();

@@ -1,4 +1,6 @@
+using EventSeries.Api.Auth;
 using EventSeries.Api.Hosting;
+using Orleans.Dashboard;
 using EventSeries.Api.Telemetry;
 using EventSeries.Persistence;
 
@@ -18,9 +20,12 @@ public static class SiloHost
     /// <param name="overrides">Configuration that wins over everything else (tests).</param>
     /// <param name="services">Registrations made before the defaults, which only fill gaps (tests swap the clock).</param>
     public static WebApplication Build(
-        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null) =>
-        EventSeriesHostBuilder.Build(args, overrides, DefaultUrl, builder =>
+        string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    {
+        var dashboard = false;
+        var app = EventSeriesHostBuilder.Build(args, overrides, DefaultUrl, builder =>
         {
+            dashboard = DashboardAccess.ConfiguredOrganization(builder.Configuration) is not null;
             services?.Invoke(builder.Services);
 
             // Before the silo's own hosted service: membership and storage need the tables.
@@ -34,6 +39,20 @@ public static class SiloHost
                 {
                     silo.AddActivityPropagation();
                 }
+
+                // Only when operators are named: the dashboard profiles every grain call.
+                if (dashboard)
+                {
+                    silo.AddDashboard(o => o.HideTrace = true);
+                }
             });
         });
+
+        if (dashboard)
+        {
+            app.MapOrleansDashboard(DashboardAccess.Path).RequireAuthorization(DashboardAccess.Policy);
+        }
+
+        return app;
+    }
 }
