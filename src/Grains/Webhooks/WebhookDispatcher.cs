@@ -1,3 +1,4 @@
+using EventSeries.Persistence.Telemetry;
 using EventSeries.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,14 @@ public sealed partial class WebhookDispatcher(
     : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private static readonly TimeSpan RetentionPeriod = TimeSpan.FromHours(1);
+
+    /// <summary>How often the backlog is counted for <c>eventseries.webhooks.backlog</c> (a count of a partial index).</summary>
+    private static readonly TimeSpan BacklogPeriod = TimeSpan.FromSeconds(15);
+
+    private DateTimeOffset _lastBacklog = DateTimeOffset.MinValue;
+
+    /// <summary>The backlog this silo counted last (null before its first count).</summary>
+    public long? Backlog { get; private set; }
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly LogGapTracker _gaps = new(clock, options.Value.GapGrace);
@@ -44,6 +53,11 @@ public sealed partial class WebhookDispatcher(
                 await grains.GetGrain<IWebhookSenderGrain>(subscriptionId).WakeAsync();
             }
 
+            if (clock.GetUtcNow() - _lastBacklog >= BacklogPeriod)
+            {
+                await CountBacklogAsync();
+            }
+
             if (clock.GetUtcNow() - _lastRetention >= RetentionPeriod)
             {
                 await DeleteExpiredAsync(cancellationToken);
@@ -54,6 +68,16 @@ public sealed partial class WebhookDispatcher(
         {
             _oneAtATime.Release();
         }
+    }
+
+    /// <summary>Counts the deliveries waiting, cluster-wide, for <c>eventseries.webhooks.backlog</c>; returns the count.</summary>
+    public async Task<long> CountBacklogAsync()
+    {
+        var pending = await outbox.PendingCountAsync();
+        Backlog = pending;
+        EventSeriesInstruments.RecordWebhookBacklog(pending);
+        _lastBacklog = clock.GetUtcNow();
+        return pending;
     }
 
     /// <summary>Deletes deliveries (with their attempts) that finished more than <see cref="WebhookOptions.Retention"/> ago by the domain clock; returns how many.</summary>

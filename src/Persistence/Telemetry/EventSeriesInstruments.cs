@@ -43,6 +43,24 @@ public static class EventSeriesInstruments
     public static readonly Counter<long> ImportRows = Meter.CreateCounter<long>(
         "eventseries.import.rows", "{row}", "Rows of finished imports, by kind and outcome.");
 
+    private static long _webhookBacklog = -1;
+
+    /// <summary>
+    /// Outgoing webhook deliveries waiting (pending, paused subscriptions' included), cluster-wide, as
+    /// last counted by this process's silo (every 15 s); absent until counted once.
+    /// </summary>
+    public static readonly ObservableGauge<long> WebhookBacklog = Meter.CreateObservableGauge(
+        "eventseries.webhooks.backlog", ObserveWebhookBacklog, "{delivery}", "Outgoing webhook deliveries not yet delivered or given up.");
+
+    /// <summary>Stores the latest count of the outgoing webhook backlog.</summary>
+    public static void RecordWebhookBacklog(long pending) => Interlocked.Exchange(ref _webhookBacklog, pending);
+
+    private static IEnumerable<Measurement<long>> ObserveWebhookBacklog()
+    {
+        var pending = Interlocked.Read(ref _webhookBacklog);
+        return pending < 0 ? [] : [new Measurement<long>(pending)];
+    }
+
     /// <summary>Incoming webhook deliveries answered: tags <c>kind</c> (payments, crm, tickets) and <c>status</c> (the HTTP status).</summary>
     public static readonly Counter<long> WebhooksReceived = Meter.CreateCounter<long>(
         "eventseries.webhooks.received", "{delivery}", "Incoming webhook deliveries, by integration kind and answer status.");

@@ -48,6 +48,13 @@ public sealed class WebhookOutboxStore(NpgsqlDataSource db)
             "SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE subscription_id = @subscriptionId AND status = 'pending')", new { subscriptionId });
     }
 
+    /// <summary>Deliveries not yet delivered or given up, of every subscription (paused ones included): the backlog.</summary>
+    public async Task<long> PendingCountAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
+    }
+
     /// <summary>Active subscriptions with a delivery due at <paramref name="now"/>: the ones to wake.</summary>
     public async Task<IReadOnlyList<Guid>> WithDueWorkAsync(DateTimeOffset now)
     {

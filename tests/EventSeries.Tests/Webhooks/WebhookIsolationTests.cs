@@ -39,6 +39,38 @@ public sealed class WebhookIsolationTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task TheBacklog_CountsEveryDeliveryStillWaiting_ForTheBacklogGauge()
+    {
+        await using var world = await WebhookWorld.StartAsync(postgres);
+        var subscription = await world.SubscribeAsync("series.transitioned");
+        world.Receiver.Answer = _ => 503;
+        await GateScenario.CreateAsync(world.Client, world.Host.Clock.GetUtcNow());
+        var dispatcher = world.Host.App.Services.GetRequiredService<WebhookDispatcher>();
+        var waiting = await Db.CountAsync(world.Host.ConnectionString, "SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'");
+        Assert.True(waiting >= 2, $"{waiting} deliveries waiting");
+
+        Assert.Equal(waiting, await dispatcher.CountBacklogAsync());
+        Assert.Equal(waiting, dispatcher.Backlog);
+
+        // The gauge reports a count (the latest of any silo in this process: tests run several).
+        long? observed = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "eventseries.webhooks.backlog")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => observed = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.NotNull(observed);
+    }
+
+    [Fact]
     public async Task FinishedDeliveries_AreDeletedAfterTheRetentionPeriod_PendingOnesStay()
     {
         await using var world = await WebhookWorld.StartAsync(postgres);
