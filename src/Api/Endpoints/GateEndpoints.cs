@@ -1,6 +1,7 @@
 using EventSeries.Api.Auth;
 using EventSeries.Api.Contracts;
 using EventSeries.Events;
+using EventSeries.Gates;
 
 namespace EventSeries.Api.Endpoints;
 
@@ -15,8 +16,13 @@ public static class GateEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{gateId:guid}", UpdateAsync).WithName("UpdateGate").WithSummary("Changes a gate: name, kind, open/closed, allowed categories.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{gateId:guid}/live", LiveAsync).WithName("GetGateLive")
+            .WithSummary("The gate right now: open or closed, scans and denials per minute (last 10), the last scan, who scanned there in the last minute, and whether it looks jammed (denials spiking, or scans stopped while its series is active).");
         return app;
     }
+
+    public static async Task<Ok<GateLiveView>> LiveAsync(Guid eventId, Guid gateId, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IGateGrain>(gateId).GetLiveAsync(http.Caller(), eventId));
 
     public static async Task<Ok<ImmutableArray<GateView>>> ListAsync(Guid eventId, HttpContext http, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IEventGrain>(eventId).GetGatesAsync(http.Caller()));

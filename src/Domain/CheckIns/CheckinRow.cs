@@ -40,5 +40,5 @@ public sealed record CheckinRow(
     /// <summary>The row as the scan stream carries it; only rows of a series are published.</summary>
     public ScanEvent ToScanEvent() => new(
         Id, SeriesId ?? throw new InvalidOperationException("Only rows of a series are published."), WristbandId, GateId, Category, Direction,
-        Result, Reason, At, OccupancyDelta);
+        Result, Reason, At, OccupancyDelta, ActorUserId);
 }

@@ -15,7 +15,8 @@ public sealed record class ScanEvent(
     [property: Id(6)] CheckinResult Result,
     [property: Id(7)] string Reason,
     [property: Id(8)] DateTimeOffset At,
-    [property: Id(9)] int OccupancyDelta);
+    [property: Id(9)] int OccupancyDelta,
+    [property: Id(10)] Guid? ActorId = null);
 
 /// <summary>Scans of one series batched by one silo over a few milliseconds: one stream item.</summary>
 [GenerateSerializer, Immutable, Alias("es.checkin.event-batch")]

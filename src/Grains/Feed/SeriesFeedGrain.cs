@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Feed;
 using EventSeries.Grains.CheckIns.Metrics;
+using EventSeries.Grains.Gates;
 using EventSeries.Series;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -30,9 +31,25 @@ public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFe
     {
         var streams = this.GetStreamProvider(ScanStream.Provider);
         await streams.GetStream<ScanEventBatch>(StreamId.Create(ScanStream.Namespace, SeriesId))
-            .SubscribeAsync((batch, _) => ForwardAsync(new SeriesFeedBatch(SeriesId, batch.Events, [], null), scans: true));
+            .SubscribeAsync((batch, _) =>
+            {
+                ForwardToGates(batch.Events);
+                return ForwardAsync(new SeriesFeedBatch(SeriesId, batch.Events, [], null), scans: true);
+            });
         await streams.GetStream<SeriesTransition>(StreamId.Create(TransitionStream.Namespace, SeriesId))
             .SubscribeAsync((transition, _) => ForwardAsync(new SeriesFeedBatch(SeriesId, [], [transition], null), scans: false));
+    }
+
+    /// <summary>
+    /// Each gate's grain gets its share of the batch, one way (a series has a handful of gates), so
+    /// gate state follows the stream without a subscription per gate and never waits on a gate.
+    /// </summary>
+    private void ForwardToGates(ImmutableArray<ScanEvent> scans)
+    {
+        foreach (var gate in scans.GroupBy(s => s.GateId))
+        {
+            GrainFactory.GetGrain<IGateActivityGrain>(gate.Key).RecordAsync([.. gate]).Ignore();
+        }
     }
 
     public Task<Guid> WatchAsync(ISeriesFeedObserver observer)

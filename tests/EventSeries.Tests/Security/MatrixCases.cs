@@ -70,6 +70,7 @@ public static class MatrixCases
         ["GET /api/events/{eventId}/gates"] = Read(w => $"/api/events/{w.Event.Id}/gates"),
         ["POST /api/events/{eventId}/gates"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/gates", new { name = "Gate " + Guid.NewGuid().ToString("N")[..8], kind = "entry" })),
         ["PUT /api/events/{eventId}/gates/{gateId}"] = Write(w => new(Put, $"/api/events/{w.Event.Id}/gates/{w.Side.Id}", new { name = "Side", kind = "mixed" })),
+        ["GET /api/events/{eventId}/gates/{gateId}/live"] = Read(w => $"/api/events/{w.Event.Id}/gates/{w.Side.Id}/live"),
         ["GET /api/events/{eventId}/wristbands"] = Read(w => $"/api/events/{w.Event.Id}/wristbands"),
         ["POST /api/events/{eventId}/wristbands"] = Write(w => new(Post, $"/api/events/{w.Event.Id}/wristbands", new { wristbands = new[] { new { nfcId = "N" + Guid.NewGuid().ToString("N")[..16], category = "general" } } })),
         ["GET /api/wristbands/{wristbandId}"] = Read(w => $"/api/wristbands/{w.Holder.Id}"),
