@@ -42,6 +42,9 @@ public sealed class DashboardAccessTests(PostgresServer postgres)
         // Another organization's owner sees nothing of the cluster.
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(http, "/dashboard/", Basic(customer.Token))).StatusCode);
 
+        // The API's own document still builds with the dashboard's routes mapped.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).StatusCode);
+
         // Basic credentials are for the dashboard only: the API keeps to bearer tokens.
         Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(http, "/api/events", Basic(operators.Token))).StatusCode);
     }
