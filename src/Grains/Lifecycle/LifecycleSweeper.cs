@@ -1,3 +1,4 @@
+using EventSeries.Grains.Hosting;
 using EventSeries.Grains.Series;
 using EventSeries.Persistence.Jobs;
 using EventSeries.Persistence.Lifecycle;
@@ -89,41 +90,16 @@ public sealed partial class LifecycleSweeper(
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
-    {
-        // The domain clock drives the period, so tests move it instead of waiting.
-        using var timer = new PeriodicTimer(options.Value.SweepPeriod, time.Provider);
-        do
-        {
-            try
-            {
-                var asked = await SweepAsync(stoppingToken);
-                if (asked > 0)
-                {
-                    LogSwept(logger, asked);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogSweepFailed(logger, e);
-            }
-        }
-        while (await WaitForTickAsync(timer, stoppingToken));
-    }
+    // The domain clock drives the period, so tests move it instead of waiting.
+    private Task RunAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.SweepPeriod, time.Provider, SweepAndLogAsync, e => LogSweepFailed(logger, e), stoppingToken);
 
-    private static async Task<bool> WaitForTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    private async Task SweepAndLogAsync(CancellationToken cancellationToken)
     {
-        try
+        var asked = await SweepAsync(cancellationToken);
+        if (asked > 0)
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            LogSwept(logger, asked);
         }
     }
 

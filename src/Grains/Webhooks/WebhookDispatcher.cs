@@ -1,3 +1,4 @@
+using EventSeries.Grains.Hosting;
 using EventSeries.Persistence.Telemetry;
 using EventSeries.Persistence.Webhooks;
 using Microsoft.Extensions.Logging;
@@ -116,38 +117,8 @@ public sealed partial class WebhookDispatcher(
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollPeriod, clock);
-        do
-        {
-            try
-            {
-                await PollAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogPollFailed(logger, e);
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    private Task RunAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(options.Value.PollPeriod, clock, PollAsync, e => LogPollFailed(logger, e), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook poll failed; the next one retries.")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
