@@ -23,16 +23,15 @@ DATA=$PWD/bench/.exports-data
 RESULTS=$PWD/bench/results
 mkdir -p "$RESULTS"
 
-scripts/ensure-postgres.sh >/dev/null
+source bench/lib.sh
+ensure_postgres_tools
 for tool in curl bc; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
 done
-BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
   [ -n "${SILO_PID:-}" ] && kill "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null || true
-  [ -d "$DATA/pg" ] && as_pg "$BIN/pg_ctl" stop -D "$DATA/pg" -m fast >/dev/null 2>&1 || true
+  stop_postgres
 }
 trap cleanup EXIT
 
@@ -40,14 +39,9 @@ echo "== building (Release)"
 dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
 
 echo "== fresh PostgreSQL on port $PG_PORT"
-rm -rf "$DATA" && mkdir -p "$DATA/pg" && { [ "$(id -u)" != 0 ] || chown -R postgres:postgres "$DATA"; }
-as_pg "$BIN/initdb" -D "$DATA/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
-as_pg "$BIN/pg_ctl" start -D "$DATA/pg" -w -l "$DATA/pg/postgres.log" \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DATA/pg -c max_connections=300 -c shared_buffers=1GB -c max_wal_size=4GB ${PG_OPTIONS:-}" >/dev/null
-export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_bench;Maximum Pool Size=100"
+fresh_postgres "-c max_wal_size=4GB" 100
 dotnet src/Silo/bin/Release/net10.0/EventSeries.Silo.dll migrate >/dev/null
-psql_bench() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_bench -v ON_ERROR_STOP=1 -qAt "$@"; }
-psql_bench -v token="$TOKEN" -v wristbands=0 -f bench/seed.sql
+psql_ -v token="$TOKEN" -v wristbands=0 -f bench/seed.sql
 
 declare -A SERIES
 n=0
@@ -57,7 +51,7 @@ for rows in $SIZES; do
   SERIES[$rows]=$series
   echo "== seeding $rows check-in rows into series $series"
   start=$(date +%s)
-  psql_bench -v series="$series" -v rows="$rows" <<'SQL'
+  psql_ -v series="$series" -v rows="$rows" <<'SQL'
 INSERT INTO event_series (id, organization_id, event_id, name, starts_at, ends_at, checkin_opens_minutes_before, lifecycle_status, reentry_policy)
   VALUES (:'series', '00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000e1', 'Export bench ' || :'rows',
           now() - interval '1 hour', now() + interval '23 hours', 120, 'active', 'reentry');
@@ -82,9 +76,9 @@ done
 # The plans the exports run (their SQL is in src/Persistence/Exports/ExportQueries.cs), for the largest series.
 largest=${SERIES[${SIZES##* }]}
 echo "== plans for $largest"
-psql_bench -c "EXPLAIN SELECT id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, message, scan_id, scanned_at, at, actor_user_id, annuls
+psql_ -c "EXPLAIN SELECT id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, message, scan_id, scanned_at, at, actor_user_id, annuls
   FROM checkin_logs WHERE series_id = '$largest' AND organization_id = ANY('{00000000-0000-0000-0000-0000000000a1}') ORDER BY at DESC, id DESC" | sed 's/^/   /'
-psql_bench -c "EXPLAIN SELECT date_trunc('minute', l.at), l.gate_id, g.name, l.category, count(*) FROM checkin_logs l LEFT JOIN gates g ON g.id = l.gate_id
+psql_ -c "EXPLAIN SELECT date_trunc('minute', l.at), l.gate_id, g.name, l.category, count(*) FROM checkin_logs l LEFT JOIN gates g ON g.id = l.gate_id
   WHERE l.series_id = '$largest' GROUP BY 1, l.gate_id, g.name, l.category ORDER BY 1, g.name, l.gate_id, l.category NULLS FIRST" | sed 's/^/   /'
 
 echo "== starting the silo (silo + API) on :$API_PORT"

@@ -31,17 +31,16 @@ DATA=$PWD/bench/.imports-data
 RESULTS=$PWD/bench/results
 mkdir -p "$RESULTS"
 
-scripts/ensure-postgres.sh >/dev/null
+source bench/lib.sh
+ensure_postgres_tools
 for tool in jq curl bc; do
   command -v $tool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $tool >/dev/null; }
 done
-BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
   [ -n "${SILO_PID:-}" ] && kill "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null || true
   [ -n "${BARE_PID:-}" ] && kill "$BARE_PID" 2>/dev/null && wait "$BARE_PID" 2>/dev/null || true
-  [ -d "$DATA/pg" ] && as_pg "$BIN/pg_ctl" stop -D "$DATA/pg" -m fast >/dev/null 2>&1 || true
+  stop_postgres
 }
 trap cleanup EXIT
 
@@ -50,13 +49,9 @@ dotnet build src/Silo -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/BareEndpoint -c Release -nologo -v quiet -clp:ErrorsOnly
 
 echo "== fresh PostgreSQL on port $PG_PORT (durable: fsync on, synchronous_commit on)"
-rm -rf "$DATA" && mkdir -p "$DATA/pg" && { [ "$(id -u)" != 0 ] || chown -R postgres:postgres "$DATA"; }
-as_pg "$BIN/initdb" -D "$DATA/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
-as_pg "$BIN/pg_ctl" start -D "$DATA/pg" -w -l "$DATA/pg/postgres.log" \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$DATA/pg -c max_connections=300 -c shared_buffers=1GB -c max_wal_size=4GB -c wal_buffers=64MB -c synchronous_commit=on ${PG_OPTIONS:-}" >/dev/null
-export ConnectionStrings__EventSeries="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=eventseries_bench;Maximum Pool Size=100"
+fresh_postgres "-c max_wal_size=4GB -c wal_buffers=64MB" 100
 dotnet src/Silo/bin/Release/net10.0/EventSeries.Silo.dll migrate >/dev/null
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d eventseries_bench -v ON_ERROR_STOP=1 -qAt -v token="$TOKEN" -v wristbands=0 -f bench/seed.sql
+psql_ -v token="$TOKEN" -v wristbands=0 -f bench/seed.sql
 
 echo "== writing $ROWS $KIND ($FORMAT)"
 FILE=$DATA/$KIND.$FORMAT
