@@ -23,6 +23,7 @@ if [ "${CHAOS:-1}" != 0 ]; then
   chaos="$chaos in $((SECONDS - chaos_start))s"
 fi
 echo "fault-injection harness (bench/chaos/run.sh --short): $chaos"
+scripts/trx-failures.sh "$results"
 if [[ "$summary" =~ ^tests:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
   passed=${BASH_REMATCH[1]} failed=${BASH_REMATCH[2]}
   case "$chaos" in
