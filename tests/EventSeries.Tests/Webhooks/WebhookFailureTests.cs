@@ -118,7 +118,7 @@ public sealed class WebhookFailureTests(PostgresServer postgres)
             },
             r => r.Count >= 1, TimeSpan.FromSeconds(40));
         Assert.Equal("active", Assert.Single(arrived).Data.GetProperty("to").GetString());
-        var deliveries = await world.DeliveriesAsync(subscription.Id);
+        var deliveries = await world.SettledDeliveriesAsync(subscription.Id, 2);
         Assert.Equal(("failed", "delivered"), (deliveries[0].Status, deliveries[1].Status));
         Assert.Equal(500, deliveries[0].LastStatusCode);
         var attempts = await world.AttemptsAsync(subscription.Id, deliveries[0].Id);

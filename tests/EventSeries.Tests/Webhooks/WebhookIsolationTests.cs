@@ -79,7 +79,7 @@ public sealed class WebhookIsolationTests(PostgresServer postgres)
         await GateScenario.CreateAsync(world.Client, world.Host.Clock.GetUtcNow());
         await world.AcceptedAsync(1);
         var dispatcher = world.Host.App.Services.GetRequiredService<WebhookDispatcher>();
-        var before = await world.DeliveriesAsync(subscription.Id);
+        var before = await Eventually.ValueAsync(() => world.DeliveriesAsync(subscription.Id), d => d.Any(x => x.Status == "delivered"));
         var delivered = Assert.Single(before, d => d.Status != "pending");
         var pending = Assert.Single(before, d => d.Status == "pending");
 

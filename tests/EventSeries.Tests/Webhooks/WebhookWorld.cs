@@ -78,6 +78,14 @@ public sealed class WebhookWorld : IAsyncDisposable
     public async Task<ImmutableArray<WebhookDeliveryView>> DeliveriesAsync(Guid id) =>
         (await Client.GetOkAsync<WebhookDeliveryPage>($"{Base}/{id}/deliveries?limit=500")).Items;
 
+    /// <summary>
+    /// The deliveries once at least <paramref name="count"/> exist and none is pending: a sender
+    /// records an attempt after the receiver answered it, so a receiver's acceptance comes a moment
+    /// before the delivery's status (reading right after <see cref="AcceptedAsync"/> races it).
+    /// </summary>
+    public Task<ImmutableArray<WebhookDeliveryView>> SettledDeliveriesAsync(Guid id, int count) =>
+        Eventually.ValueAsync(() => DeliveriesAsync(id), d => d.Length >= count && d.All(x => x.Status != "pending"));
+
     public Task<ImmutableArray<WebhookAttemptView>> AttemptsAsync(Guid id, long deliveryId) =>
         Client.GetOkAsync<ImmutableArray<WebhookAttemptView>>($"{Base}/{id}/deliveries/{deliveryId}/attempts");
 
