@@ -52,6 +52,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<DueSeriesStore>();
         services.TryAddSingleton<SeriesJobStore>();
         services.TryAddSingleton<ReadQueries>();
+        services.TryAddSingleton<Health.SiloHealthStore>();
         services.TryAddSingleton<Webhooks.WebhookSubscriptionStore>();
         services.TryAddSingleton<Webhooks.WebhookOutboxStore>();
         services.TryAddSingleton<Webhooks.CheckinPumpStore>();

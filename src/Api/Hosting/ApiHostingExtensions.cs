@@ -129,6 +129,7 @@ public static class ApiHostingExtensions
         api.MapCapacityEndpoints();
         api.MapDeviceEndpoints();
         api.MapAuditEndpoints();
+        api.MapClusterEndpoints();
         api.MapIntegrationEndpoints();
         api.MapWebhookSubscriptionEndpoints();
 

@@ -2,11 +2,14 @@ using EventSeries.Grains.CheckIns;
 using EventSeries.Grains.CheckIns.Capacity;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
+using EventSeries.Grains.Health;
 using EventSeries.Grains.Lifecycle;
 using EventSeries.Grains.Webhooks;
 using EventSeries.Persistence.CheckIns;
+using EventSeries.Persistence.Health;
 using EventSeries.Persistence.Notifications;
 using EventSeries.Persistence.Secrets;
+using EventSeries.Persistence.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Runtime;
@@ -29,6 +32,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<IChangeSubscriber, RulesChangeSubscriber>();
         services.AddHostedService<ChangeFeed>();
         services.TryAddSingleton<AccessLoader>();
+        services.TryAddSingleton(sp => new LogWriterWindow(sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<CheckinLogWriter>();
         services.TryAddSingleton<ScanEventPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ScanEventPublisher>());
@@ -42,6 +46,9 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<LifecycleSweeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<LifecycleSweeper>());
+        services.TryAddSingleton<SiloHealthStore>();
+        services.TryAddSingleton<SiloHealthReporter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloHealthReporter>());
         return services.AddWebhookSending();
     }
 

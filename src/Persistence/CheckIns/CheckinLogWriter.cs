@@ -20,12 +20,15 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
     private const int MaxBatch = 2000;
 
     private readonly ConnectionBatcher<CheckinRow, bool> _batcher;
+    private readonly LogWriterWindow? _window;
 
     /// <param name="db">Where the writers' connections come from.</param>
     /// <param name="logger">Told of failed batches.</param>
+    /// <param name="window">Where each batch's commit time is kept for the cluster health view (none in tools that only write).</param>
     /// <param name="writers">How many batches may be in flight: a couple let one batch fsync while the next is copied.</param>
-    public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, int writers = 3)
+    public CheckinLogWriter(NpgsqlDataSource db, ILogger<CheckinLogWriter> logger, LogWriterWindow? window = null, int writers = 3)
     {
+        _window = window;
         _batcher = new(db, writers, MaxBatch, async (connection, rows) =>
         {
             var committed = await WriteAsync(connection, rows);
@@ -42,7 +45,7 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
         "id, organization_id, event_id, series_id, wristband_id, nfc_id, category, gate_id, direction, result, reason, detail, " +
         "message, scan_id, scanned_at, at, actor_user_id, presence_seq, occupancy_delta, capacity_shard, annuls";
 
-    private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
+    private async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, IReadOnlyList<CheckinRow> batch)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "failed";
@@ -63,8 +66,10 @@ public sealed partial class CheckinLogWriter : IAsyncDisposable
         }
         finally
         {
+            var elapsed = Stopwatch.GetElapsedTime(started);
             EventSeriesInstruments.LogBatchSize.Record(batch.Count);
-            EventSeriesInstruments.LogCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+            EventSeriesInstruments.LogCommitDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome));
+            _window?.Record(batch.Count, elapsed, outcome == "committed");
         }
     }
 

@@ -151,6 +151,8 @@ public static class MatrixCases
         ["GET /api/events/{eventId}/feed"] = Read(w => $"/api/events/{w.Event.Id}/feed"),
         ["GET /api/series/{seriesId}/capacity"] = Read(w => $"/api/series/{w.Active.Id}/capacity"),
         ["GET /api/audit"] = Read(w => $"/api/audit?organizationId={w.OrganizationId}"),
+        // The matrix's host names no operators' organization; ClusterHealthTests covers one that does.
+        ["GET /api/cluster/health (no operators' organization configured)"] = Read(_ => "/api/cluster/health"),
         ["GET /api/organizations/{organizationId}/integrations/secrets"] = Read(w => $"/api/organizations/{w.OrganizationId}/integrations/secrets"),
         ["POST /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Post, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),
         ["DELETE /api/organizations/{organizationId}/integrations/{kind}/secrets"] = Write(w => new(Delete, $"/api/organizations/{w.OrganizationId}/integrations/crm/secrets")),

@@ -1,0 +1,50 @@
+using EventSeries.Grains.Hosting;
+using EventSeries.Persistence.Health;
+using EventSeries.Persistence.Telemetry;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace EventSeries.Grains.Health;
+
+/// <summary>
+/// One per silo: every <see cref="Period"/> of the real clock, writes this silo's log writer minute
+/// (<see cref="LogWriterWindow"/>) to <c>silo_health</c>, where any API process reads it for the
+/// console's cluster health. A failed report is logged and the next one tries again.
+/// </summary>
+public sealed partial class SiloHealthReporter(
+    SiloHealthStore store, LogWriterWindow window, ILocalSiloDetails silo, TimeProvider clock, ILogger<SiloHealthReporter> logger)
+    : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    /// <summary>How often a silo reports: the health view is at most this old.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>This silo's key in <c>silo_health</c>, as the management grain names it.</summary>
+    public string SiloKey => silo.SiloAddress.ToParsableString();
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SiloHealthReporter), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    /// <summary>One report now.</summary>
+    public Task ReportAsync(CancellationToken cancellationToken = default) =>
+        store.ReportAsync(SiloKey, clock.GetUtcNow(), window.Snapshot(), cancellationToken);
+
+    public void Dispose() => _stopping.Dispose();
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = PeriodicWork.RunAsync(Period, clock, ReportAsync, e => LogReportFailed(logger, e), _stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Silo health report failed; the next one retries.")]
+    private static partial void LogReportFailed(ILogger logger, Exception exception);
+}
