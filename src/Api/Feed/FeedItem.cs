@@ -3,7 +3,7 @@ namespace EventSeries.Api.Feed;
 /// <summary>
 /// One event of a feed, serialized once for every client of the process: <see cref="Data"/> for
 /// those who may see personal data, <see cref="RedactedData"/> (when it differs) for viewers.
-/// Check-ins and transitions have a <see cref="Position"/>; metrics, heartbeats and resets have none.
+/// Check-ins and transitions have a <see cref="Position"/>; metrics, gates, heartbeats and resets have none.
 /// Its wire frames are encoded once too (<see cref="Frame"/>), not once per client.
 /// </summary>
 public sealed record FeedItem(string Type, FeedPosition? Position, string Data, string? RedactedData = null)
@@ -11,6 +11,7 @@ public sealed record FeedItem(string Type, FeedPosition? Position, string Data, 
     public const string Checkin = "checkin";
     public const string Transition = "transition";
     public const string Metrics = "metrics";
+    public const string Gate = "gate";
     public const string Heartbeat = "heartbeat";
     public const string Reset = "reset";
 

@@ -29,6 +29,8 @@ public static class FeedJson
 
     public static FeedItem Metrics(SeriesFeedMetrics metrics) => new(FeedItem.Metrics, null, Serialize(metrics));
 
+    public static FeedItem Gate(SeriesFeedGate gate) => new(FeedItem.Gate, null, Serialize(gate));
+
     public static FeedItem Heartbeat(DateTimeOffset now) => new(FeedItem.Heartbeat, null, Serialize(new { at = now }));
 
     public static FeedItem Reset(string reason) => new(FeedItem.Reset, null, Serialize(new { reason }));

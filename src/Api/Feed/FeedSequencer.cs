@@ -8,8 +8,8 @@ namespace EventSeries.Api.Feed;
 /// (<c>at</c>, id) order, and hands each release to every client's buffer. Order matters because
 /// an event id is a resume position: scans decided on different silos reach this process a little
 /// out of order, so each is held <see cref="FeedOptions.SettleDelay"/> after it arrived, and a release
-/// sends everything up to the newest event that has waited that long, sorted. Metrics go out at
-/// once; heartbeats every <see cref="FeedOptions.HeartbeatInterval"/>.
+/// sends everything up to the newest event that has waited that long, sorted. Metrics and gate
+/// states go out at once; heartbeats every <see cref="FeedOptions.HeartbeatInterval"/>.
 /// </summary>
 public sealed class FeedSequencer : IDisposable
 {
@@ -55,6 +55,11 @@ public sealed class FeedSequencer : IDisposable
         if (batch.Metrics is { } metrics)
         {
             Broadcast([FeedJson.Metrics(metrics)]);
+        }
+
+        if (!batch.Gates.IsDefaultOrEmpty)
+        {
+            Broadcast([.. batch.Gates.Select(FeedJson.Gate)]);
         }
 
         if (batch.Scans.IsDefaultOrEmpty && batch.Transitions.IsDefaultOrEmpty)

@@ -1,6 +1,7 @@
 using EventSeries.CheckIns;
 using EventSeries.Feed;
 using EventSeries.Grains.CheckIns.Metrics;
+using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Grains.Gates;
 using EventSeries.Series;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace EventSeries.Grains.Feed;
 /// process that died would keep being delivered to. Observers expire instead.
 /// </summary>
 [GrainType("series-feed"), ImplicitStreamSubscription(ScanStream.Namespace), ImplicitStreamSubscription(TransitionStream.Namespace)]
-public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFeedGrain> logger) : Grain, ISeriesFeedGrain
+public sealed partial class SeriesFeedGrain(TimeProvider clock, EventRulesCache rules, ILogger<SeriesFeedGrain> logger) : Grain, ISeriesFeedGrain
 {
     private readonly Guid _activation = Guid.NewGuid();
     private readonly Dictionary<ISeriesFeedObserver, DateTimeOffset> _observers = [];
@@ -34,6 +35,7 @@ public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFe
             .SubscribeAsync((batch, _) =>
             {
                 ForwardToGates(batch.Events);
+                NoteGates(batch.Events);
                 return ForwardAsync(new SeriesFeedBatch(SeriesId, batch.Events, [], null), scans: true);
             });
         await streams.GetStream<SeriesTransition>(StreamId.Create(TransitionStream.Namespace, SeriesId))
@@ -54,6 +56,11 @@ public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFe
 
     public Task<Guid> WatchAsync(ISeriesFeedObserver observer)
     {
+        if (!_observers.ContainsKey(observer))
+        {
+            _gatesSent.Clear(); // a new observer: every gate goes out once more on the next tick
+        }
+
         _observers[observer] = clock.GetUtcNow() + SeriesFeedGrainLimits.ObserverLifetime;
         _metricsTimer ??= this.RegisterGrainTimer(
             _ => SendMetricsAsync(), new GrainTimerCreationOptions(SeriesFeedGrainLimits.MetricsPeriod, SeriesFeedGrainLimits.MetricsPeriod));
@@ -89,7 +96,10 @@ public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFe
         }
     }
 
-    /// <summary>Forgets observers that stopped refreshing; sends metrics if scans came in since the last time.</summary>
+    /// <summary>
+    /// Forgets observers that stopped refreshing; sends the gates whose state changed, and metrics if
+    /// scans came in since the last time.
+    /// </summary>
     private async Task SendMetricsAsync()
     {
         var now = clock.GetUtcNow();
@@ -108,6 +118,7 @@ public sealed partial class SeriesFeedGrain(TimeProvider clock, ILogger<SeriesFe
             return;
         }
 
+        await SendGatesAsync();
         if (!_scannedSinceMetrics)
         {
             return;

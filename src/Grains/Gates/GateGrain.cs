@@ -1,4 +1,5 @@
 using EventSeries.CheckIns;
+using EventSeries.Feed;
 using EventSeries.Gates;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Series;
@@ -33,6 +34,20 @@ public sealed class GateGrain(EventRulesCache rules, DomainTime time) : Grain, I
 
         _activity.Prune(time.Now());
         return Task.CompletedTask;
+    }
+
+    public async Task<SeriesFeedGate?> FeedStateAsync(Guid seriesId)
+    {
+        if (await rules.GetSeriesAsync(seriesId) is not { } found || !found.Event.Gates.TryGetValue(GateId, out var gate))
+        {
+            return null;
+        }
+
+        var now = time.Now();
+        _activity.Prune(now);
+        var jammed = _activity.Jammed(now, found.Series.Lifecycle == SeriesLifecycle.Active);
+        var current = _activity.Minutes(now)[^1];
+        return new SeriesFeedGate(GateId, seriesId, gate.Name, gate.Status, jammed is not null, jammed, current.Scans, current.Denied, _activity.LastScan?.At);
     }
 
     public async Task<GateLiveView> GetLiveAsync(Caller caller, Guid eventId)

@@ -1,4 +1,5 @@
 using EventSeries.CheckIns;
+using EventSeries.Feed;
 using Orleans.Concurrency;
 
 namespace EventSeries.Grains.Gates;
@@ -12,4 +13,8 @@ public interface IGateActivityGrain : IGrainWithGuidKey
 {
     [Alias("record"), OneWay]
     Task RecordAsync(ImmutableArray<ScanEvent> scans);
+
+    /// <summary>The gate's state for the live feed of <paramref name="seriesId"/> (null when the gate is not the series' event's).</summary>
+    [Alias("feed-state"), ReadOnly]
+    Task<SeriesFeedGate?> FeedStateAsync(Guid seriesId);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using EventSeries.Api.Feed;
 using EventSeries.CheckIns;
+using EventSeries.Events;
 using EventSeries.Organizations;
 using EventSeries.Series;
 using Microsoft.Extensions.DependencyInjection;
@@ -264,6 +265,47 @@ public sealed class LiveFeedTests(LiveFeedTests.Host fixture) : IClassFixture<Li
             Assert.Equal((scheduled.Id, "draft", "scheduled"), (first.Json.GetProperty("id").GetInt64(), first.Text("from"), first.Text("to")));
             Assert.Equal((active.Id, "scheduled", "active"), (second.Json.GetProperty("id").GetInt64(), second.Text("from"), second.Text("to")));
             Assert.Equal(FeedPosition.OfTransition(active.Id, active.At).ToString(), second.Id);
+        }
+    }
+
+    [Fact]
+    public async Task Gates_ArriveOnConnect_ThenWhenTheirStateChanges_JammedByADenialSpike_AndClosed()
+    {
+        var g = await fixture.NewGateAsync();
+        await using var feed = await fixture.OpenAsync($"/api/series/{g.Series.Id}/feed");
+
+        // On connect: each gate assigned to the series, open and quiet.
+        var initial = new[] { await feed.NextOfTypeAsync("gate"), await feed.NextOfTypeAsync("gate") };
+        Assert.Equal([g.Main.Id, g.Vip.Id], initial.Select(e => e.Json.GetProperty("gateId").GetGuid()).Order());
+        Assert.All(initial, e => Assert.Equal(("open", false), (e.Text("status"), e.Json.GetProperty("jammed").GetBoolean())));
+
+        // General wristbands at the VIP gate, again and again: every scan denied, so the gate looks jammed.
+        for (var i = 0; i < GateActivitySpike; i++)
+        {
+            Assert.False((await g.ScanAsync(g.Wristbands[i % 3].NfcId, g.Vip)).Allowed);
+        }
+
+        var jammed = await NextGateAsync(feed, e => e.Json.GetProperty("gateId").GetGuid() == g.Vip.Id && e.Json.GetProperty("jammed").GetBoolean());
+        Assert.StartsWith("denials_spike", jammed.Text("jammedReason"), StringComparison.Ordinal);
+        Assert.Equal(GateActivitySpike, jammed.Json.GetProperty("deniedThisMinute").GetInt32());
+        Assert.Equal(g.Series.Id, jammed.Json.GetProperty("seriesId").GetGuid());
+
+        // Closing a gate shows on the feed without any scan.
+        await g.Client.PutOkAsync<GateView>($"/api/events/{g.Event.Id}/gates/{g.Main.Id}", new { name = "Main", kind = "mixed", status = "closed" });
+        await NextGateAsync(feed, e => e.Json.GetProperty("gateId").GetGuid() == g.Main.Id && e.Text("status") == "closed");
+    }
+
+    private const int GateActivitySpike = EventSeries.Grains.Gates.GateActivity.SpikeMinimumScans;
+
+    private static async Task<SseEvent> NextGateAsync(FeedClient feed, Func<SseEvent, bool> match)
+    {
+        while (true)
+        {
+            var gate = await feed.NextOfTypeAsync("gate");
+            if (match(gate))
+            {
+                return gate;
+            }
         }
     }
 
