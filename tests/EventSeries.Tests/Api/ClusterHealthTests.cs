@@ -17,18 +17,8 @@ public sealed class ClusterHealthTests(PostgresServer postgres)
     [Fact]
     public async Task TheOperatorsAdmins_SeeEverySilo_ItsLoad_AndItsLogWritersLastMinute()
     {
-        var database = await postgres.CreateDatabaseAsync();
-        Tenant operators, customer;
-        await using (await ApiHost.StartAsync(database))
-        {
-            operators = await Tenant.BootstrapAsync(database, "Operators");
-            customer = await Tenant.BootstrapAsync(database, "Customer");
-        }
-
-        await using var host = await ApiHost.StartAsync(database, settings: new Dictionary<string, string?>
-        {
-            ["EventSeries:Dashboard:OrganizationId"] = operators.OrganizationId.ToString(),
-        });
+        await using var system = await OperatorsHost.StartAsync(postgres);
+        var (host, operators, customer) = system;
         using var owner = host.Client(operators.Token);
         var gates = await GateScenario.CreateAsync(owner, host.Clock.GetUtcNow());
         Assert.True((await gates.ScanAsync(gates.Wristbands[0].NfcId)).Allowed);

@@ -15,19 +15,8 @@ public sealed class DashboardAccessTests(PostgresServer postgres)
     [Fact]
     public async Task OnlyTheOperatorsOwnersAndAdmins_OpenTheDashboard_WithABasicOrBearerToken()
     {
-        var database = await postgres.CreateDatabaseAsync();
-        Tenant operators, customer;
-        await using (await ApiHost.StartAsync(database))
-        {
-            // A first start migrates the database, so the organizations exist before the setting names one.
-            operators = await Tenant.BootstrapAsync(database, "Operators");
-            customer = await Tenant.BootstrapAsync(database, "Customer");
-        }
-
-        await using var host = await ApiHost.StartAsync(database, settings: new Dictionary<string, string?>
-        {
-            ["EventSeries:Dashboard:OrganizationId"] = operators.OrganizationId.ToString(),
-        });
+        await using var system = await OperatorsHost.StartAsync(postgres);
+        var (host, operators, customer) = system;
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
 
         var anonymous = await http.GetAsync("/dashboard/", TestContext.Current.CancellationToken);
