@@ -31,7 +31,7 @@ let pageAbort = new AbortController();
 
 export function startConsole(element: HTMLElement): void {
   root = element;
-  onUnauthorized("console", () => showSignIn("Your token was refused (expired or revoked): sign in again."));
+  onUnauthorized("console", () => showSignIn("The token was refused (wrong, expired or revoked): sign in again."));
   window.addEventListener("popstate", () => void render());
   void render();
 }

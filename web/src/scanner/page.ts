@@ -20,7 +20,7 @@ let root: HTMLElement;
 export function startScanner(element: HTMLElement): void {
   root = element;
   document.body.classList.add("scanner-body");
-  onUnauthorized("scanner", () => signIn("The token was refused (revoked or expired): sign in again."));
+  onUnauthorized("scanner", () => signIn("The token was refused (wrong, expired or revoked): sign in again."));
   if (getToken("scanner")) void choose();
   else signIn();
 }
