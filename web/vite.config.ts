@@ -7,6 +7,7 @@ const api = process.env.VITE_API ?? "http://127.0.0.1:5000";
 export default defineConfig({
   build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
+    host: "127.0.0.1",
     proxy: {
       "/api": { target: api, changeOrigin: false },
       "/health": { target: api },
