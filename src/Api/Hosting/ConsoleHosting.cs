@@ -14,9 +14,6 @@ public static class ConsoleHosting
 
     public const string DefaultRoot = "web/dist";
 
-    /// <summary>Paths that belong to the API or the operators' tools, never to the console.</summary>
-    private static readonly string[] ReservedPrefixes = ["/api", "/health", "/metrics", "/dashboard", "/scalar", "/openapi"];
-
     // Scripts, styles and connections only from this origin: a token in sessionStorage is only as safe
     // as the scripts that can read it. data: images are the device enrolment QR code.
     private const string ContentSecurityPolicy =
@@ -48,33 +45,39 @@ public static class ConsoleHosting
         return app;
     }
 
-    /// <summary>index.html for every path without a file extension that is not the API's (client-side routes).</summary>
+    /// <summary>
+    /// The console's client-side routes (web/src/console/app.ts, web/src/scanner): each answers index.html.
+    /// Only these, not a catch-all: a catch-all would also answer paths that middleware after the
+    /// endpoints (or a typo under /api) should answer.
+    /// </summary>
+    public static readonly string[] ClientRoutes = ["/", "/scanner", "/audit", "/events/{**rest}", "/series/{**rest}"];
+
+    /// <summary>index.html for the console's client-side routes; 503 problem details when the console is not built.</summary>
     public static WebApplication MapEventSeriesConsole(this WebApplication app)
     {
-        var root = ResolveRoot(app);
-        app.MapFallback("{*path:nonfile}", (HttpContext context) =>
+        var index = Path.Combine(ResolveRoot(app), "index.html");
+        foreach (var route in ClientRoutes)
         {
-            var path = context.Request.Path;
-            if (ReservedPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
-            {
-                return Results.NotFound();
-            }
+            app.MapGet(route, (HttpContext context) => IndexPage(context, index)).ExcludeFromDescription();
+        }
 
-            var index = Path.Combine(root, "index.html");
-            if (!File.Exists(index))
-            {
-                return Results.Problem(
-                    title: "The console is not built",
-                    detail: $"No {index}: run scripts/build-web.sh (./run.sh does), or set {RootKey} to the built web/dist folder.",
-                    statusCode: StatusCodes.Status503ServiceUnavailable,
-                    extensions: new Dictionary<string, object?> { ["code"] = "console_not_built" });
-            }
-
-            AddSecurityHeaders(context.Response);
-            context.Response.Headers.CacheControl = "no-cache";
-            return Results.File(index, "text/html; charset=utf-8");
-        }).ExcludeFromDescription();
         return app;
+    }
+
+    private static IResult IndexPage(HttpContext context, string index)
+    {
+        if (!File.Exists(index))
+        {
+            return Results.Problem(
+                title: "The console is not built",
+                detail: $"No {index}: run scripts/build-web.sh (./run.sh does), or set {RootKey} to the built web/dist folder.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["code"] = "console_not_built" });
+        }
+
+        AddSecurityHeaders(context.Response);
+        context.Response.Headers.CacheControl = "no-cache";
+        return Results.File(index, "text/html; charset=utf-8");
     }
 
     private static string ResolveRoot(WebApplication app) =>

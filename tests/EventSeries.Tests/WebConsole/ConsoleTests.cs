@@ -244,7 +244,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
 
-        foreach (var path in new[] { "/api/nothing-here", "/health", "/metrics", "/dashboard", "/openapi/nothing", "/scalar/x/y" })
+        foreach (var path in new[] { "/api/nothing-here", "/health", "/metrics", "/dashboard", "/openapi/nothing", "/scalar/x/y", "/not-a-console-route" })
         {
             var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
             Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
