@@ -231,6 +231,44 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Members_AnOwnerAddsAMember_IssuesATokenShownOnce_RevokesIt_AndTheAuditLogShowsIt()
+    {
+        var tenant = await fixture.NewTenantAsync("Members Org");
+        var page = await fixture.NewPageAsync();
+        await SignInAsync(page, tenant.Token);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Members" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Members and tokens" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Display name").FillAsync("Bob");
+        await page.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("manager");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add member" }).ClickAsync();
+        await Expect(page.GetByLabel("Role of Bob")).ToHaveValueAsync("manager");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tokens of Bob" }).ClickAsync();
+        await page.GetByLabel("Token name").FillAsync("Bob laptop");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Issue token" }).ClickAsync();
+        var secret = (await page.Locator("code.token").TextContentAsync())!.Trim();
+        Assert.StartsWith("es_", secret);
+        using (var asBob = fixture.Host.Client(secret))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await asBob.GetAsync("/api/organizations")).StatusCode);
+        }
+
+        var tokens = page.GetByRole(AriaRole.Table, new() { Name = "Tokens of Bob" });
+        await tokens.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(tokens).ToContainTextAsync("revoked");
+        using (var asBob = fixture.Host.Client(secret))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await asBob.GetAsync("/api/organizations")).StatusCode);
+        }
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        var audit = page.GetByRole(AriaRole.Table, new() { NameRegex = new Regex("^Audit entries") });
+        await Expect(audit).ToContainTextAsync("member.add");
+        await Expect(audit).ToContainTextAsync("token.revoke");
+    }
+
+    [Fact]
     public async Task ServesTheConsole_WithSecurityHeaders_AndNeverShadowsTheApi()
     {
         using var http = new HttpClient { BaseAddress = fixture.Host.BaseAddress };

@@ -22,6 +22,7 @@ const routes: [RegExp, () => Promise<View>][] = [
   [/^\/series\/([0-9a-f-]{36})$/, async () => (await import("./series")).seriesView],
   [/^\/series\/([0-9a-f-]{36})\/live$/, async () => (await import("./live")).liveView],
   [/^\/audit$/, async () => (await import("./audit")).auditView],
+  [/^\/members$/, async () => (await import("./members")).membersView],
 ];
 
 const orgKey = "eventseries.console.org";
@@ -153,7 +154,7 @@ function header(): HTMLElement {
     { class: "top" },
     h("a", { class: "skip", href: "#main" }, "Skip to content"),
     h("strong", {}, "EventSeries"),
-    h("nav", { "aria-label": "Main" }, link("/", "Events"), link("/audit", "Audit log"), h("a", { href: "/scanner" }, "Scanner page")),
+    h("nav", { "aria-label": "Main" }, link("/", "Events"), link("/members", "Members"), link("/audit", "Audit log"), h("a", { href: "/scanner" }, "Scanner page")),
     field("Organization", orgSelect),
     signOut,
   );
