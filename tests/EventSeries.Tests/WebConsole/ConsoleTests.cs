@@ -198,6 +198,51 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     }
 
     [Fact]
+    public async Task Scanner_RetriesA503AfterItsRetryAfter_WithTheSameScanId()
+    {
+        var tenant = await fixture.NewTenantAsync("Retry Org");
+        using var owner = fixture.Host.Client(tenant.Token);
+        var s = await ScannableNowAsync(owner);
+        await s.TransitionAsync(SeriesLifecycle.Scheduled);
+        await s.TransitionAsync(SeriesLifecycle.Active);
+
+        var page = await fixture.NewPageAsync(new ViewportSize { Width = 360, Height = 740 });
+        await page.GotoAsync("/scanner");
+        await page.GetByLabel("Scanner token").FillAsync(tenant.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start scanning" }).ClickAsync();
+
+        // The network answers the first attempt as the API does when it could not decide in time;
+        // the second goes through to the real API.
+        var sent = new List<string>();
+        await page.RouteAsync("**/api/events/*/scans", async route =>
+        {
+            sent.Add(route.Request.PostDataJSON()!.Value.GetProperty("scanId").GetString()!);
+            if (sent.Count == 1)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 503,
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    ContentType = "application/problem+json",
+                    Body = "{\"title\":\"Try again\",\"status\":503}",
+                });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+        await page.GetByLabel("Wristband NFC UID").FillAsync(s.Wristbands[0].NfcId);
+        await page.GetByLabel("Wristband NFC UID").PressAsync("Enter");
+        await Expect(page.Locator(".scan-status")).ToContainTextAsync("retrying (1)");
+        await Expect(page.GetByTestId("scan-result")).ToHaveClassAsync(new Regex(@"\b(allow|deny)\b"));
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(sent[0], sent[1]);
+        Assert.True(Guid.TryParse(sent[0], out _));
+    }
+
+    [Fact]
     public async Task SignIn_ByKeyboardAlone_ExplainsARefusedToken_ThenSignsInAndOut()
     {
         var tenant = await fixture.NewTenantAsync("Keyboard Org");
