@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs EventSeries: one silo serving the HTTP API on http://127.0.0.1:5000.
+# Runs EventSeries: one silo serving the HTTP API on http://127.0.0.1:5000, and the browser
+# console at / (built first by scripts/build-web.sh; the gate scanner page at /scanner).
 # With no ConnectionStrings__EventSeries set, the command runs under src/LocalDatabase (development
 # only), which starts a private PostgreSQL in .data/postgres (installing Debian's package if missing),
 # hands the command its connection string and stops the server when the command exits.
@@ -17,8 +18,23 @@ if [ "${1:-}" = api ]; then
   shift
 fi
 
-# Prints the built assembly's path (the build's only output at this verbosity).
-build() { dotnet build "$1" -c Release -nologo -v quiet -clp:ErrorsOnly -getProperty:TargetPath; }
+# The browser console and scanner page (web/ built into web/dist, served at /); not needed to
+# bootstrap or migrate.
+case "${1:-}" in
+  bootstrap | migrate) ;;
+  *)
+    scripts/build-web.sh
+    export EventSeries__Console__Root="${EventSeries__Console__Root:-$PWD/web/dist}"
+    ;;
+esac
+
+# Builds the project and prints the built assembly's path (on failure, the build's errors).
+# Two steps: `dotnet build -getProperty` alone only evaluates the project and builds nothing.
+build() {
+  local out
+  out=$(dotnet build "$1" -c Release -nologo -v quiet -clp:ErrorsOnly) || { echo "$out"; return 1; }
+  dotnet msbuild "$1" -nologo -p:Configuration=Release -getProperty:TargetPath
+}
 
 app=$(build "$project") || { echo "$app" >&2; exit 1; }
 if [ -n "${ConnectionStrings__EventSeries:-}" ]; then

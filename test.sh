@@ -4,10 +4,14 @@
 # behind nginx, a kill -9 and a restart under load, every answer checked against the log; CHAOS=0
 # skips it), and prints "tests: N passed, M failed" counted from the TRX results, the harness as one
 # test. Tests start their own throwaway PostgreSQL servers, the harness its own cluster; what they
-# need from Debian (PostgreSQL, nginx, curl, iproute2) is installed when missing.
+# need from Debian (PostgreSQL, nginx, curl, iproute2, Chromium, Node.js) is installed when missing.
+# The console (web/) is built first: its browser tests use the real build.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-postgres.sh
+# The console's browser tests (ConsoleTests) drive the real built console in Debian's Chromium.
+scripts/build-web.sh
+scripts/ensure-chromium.sh
 results="$PWD/TestResults"
 rm -rf "$results"
 status=0

@@ -102,6 +102,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseNulCharacterGuard();
+        app.UseEventSeriesConsole();
         app.UseEventSeriesMetricsEndpoint();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -138,6 +139,9 @@ public static class ApiHostingExtensions
 
         // Signed deliveries: the signature, not a bearer token, authenticates them.
         app.MapWebhookEndpoints();
+
+        // The browser console and scanner page (web/): its files and its client-side routes.
+        app.MapEventSeriesConsole();
         return app;
     }
 }
