@@ -50,7 +50,7 @@ public static class ConsoleHosting
     /// Only these, not a catch-all: a catch-all would also answer paths that middleware after the
     /// endpoints (or a typo under /api) should answer.
     /// </summary>
-    public static readonly string[] ClientRoutes = ["/", "/scanner", "/audit", "/members", "/events/{**rest}", "/series/{**rest}"];
+    public static readonly string[] ClientRoutes = ["/", "/scanner", "/audit", "/members", "/cluster", "/events/{**rest}", "/series/{**rest}"];
 
     /// <summary>index.html for the console's client-side routes; 503 problem details when the console is not built.</summary>
     public static WebApplication MapEventSeriesConsole(this WebApplication app)

@@ -6,7 +6,8 @@ namespace EventSeries.Tests.Infrastructure;
 /// </summary>
 public sealed record OperatorsHost(ApiHost Host, Tenant Operators, Tenant Customer) : IAsyncDisposable
 {
-    public static async Task<OperatorsHost> StartAsync(PostgresServer postgres)
+    /// <param name="settings">More configuration for the host (e.g. where the console is).</param>
+    public static async Task<OperatorsHost> StartAsync(PostgresServer postgres, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await postgres.CreateDatabaseAsync();
         Tenant operators, customer;
@@ -17,10 +18,11 @@ public sealed record OperatorsHost(ApiHost Host, Tenant Operators, Tenant Custom
             customer = await Tenant.BootstrapAsync(database, "Customer");
         }
 
-        var host = await ApiHost.StartAsync(database, settings: new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["EventSeries:Dashboard:OrganizationId"] = operators.OrganizationId.ToString(),
-        });
+        };
+        var host = await ApiHost.StartAsync(database, settings: all);
         return new OperatorsHost(host, operators, customer);
     }
 

@@ -17,6 +17,9 @@ public sealed class ConsoleFixture(PostgresServer postgres) : IAsyncLifetime
 
     public ApiHost Host { get; private set; } = null!;
 
+    /// <summary>The tests' PostgreSQL server, for a test that needs a host of its own.</summary>
+    public PostgresServer Postgres => postgres;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public string BaseUrl => Host.BaseAddress.ToString().TrimEnd('/');
@@ -67,7 +70,7 @@ public sealed class ConsoleFixture(PostgresServer postgres) : IAsyncLifetime
     }
 
     /// <summary>web/dist of this repository, with its index.html; fails the tests (never skips them) when the console is not built.</summary>
-    private static string BuiltConsole()
+    public static string BuiltConsole()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EventSeries.sln")))
@@ -88,6 +91,14 @@ public sealed class ConsoleFixture(PostgresServer postgres) : IAsyncLifetime
         }
 
         return root;
+    }
+
+    /// <summary>Signs in on the console's sign-in form, as a person would.</summary>
+    public static async Task SignInAsync(IPage page, string token)
+    {
+        await page.GotoAsync("/");
+        await page.GetByLabel("API token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
     }
 
     private static string FindScreenshotDirectory()

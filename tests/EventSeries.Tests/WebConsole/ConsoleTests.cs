@@ -348,10 +348,5 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         return s;
     }
 
-    private static async Task SignInAsync(IPage page, string token)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("API token").FillAsync(token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-    }
+    private static Task SignInAsync(IPage page, string token) => ConsoleFixture.SignInAsync(page, token);
 }

@@ -23,6 +23,7 @@ const routes: [RegExp, () => Promise<View>][] = [
   [/^\/series\/([0-9a-f-]{36})\/live$/, async () => (await import("./live")).liveView],
   [/^\/audit$/, async () => (await import("./audit")).auditView],
   [/^\/members$/, async () => (await import("./members")).membersView],
+  [/^\/cluster$/, async () => (await import("./cluster")).clusterView],
 ];
 
 const orgKey = "eventseries.console.org";
@@ -154,7 +155,10 @@ function header(): HTMLElement {
     { class: "top" },
     h("a", { class: "skip", href: "#main" }, "Skip to content"),
     h("strong", {}, "EventSeries"),
-    h("nav", { "aria-label": "Main" }, link("/", "Events"), link("/members", "Members"), link("/audit", "Audit log"), h("a", { href: "/scanner" }, "Scanner page")),
+    h("nav", { "aria-label": "Main" }, link("/", "Events"), link("/members", "Members"), link("/audit", "Audit log"),
+      // Only the operators' owners and admins see it (the page says so to anyone else).
+      ...(["owner", "admin"].includes(currentOrg()?.yourRole ?? "") ? [link("/cluster", "Cluster")] : []),
+      h("a", { href: "/scanner" }, "Scanner page")),
     field("Organization", orgSelect),
     signOut,
   );

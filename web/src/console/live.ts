@@ -6,7 +6,7 @@ import { api } from "../api";
 import { clear, h, when } from "../dom";
 import { followFeed } from "../sse";
 import type { Shell } from "./app";
-import type { Checkin, Gate, GateLive, Metrics, Page, SeriesView } from "./types";
+import type { Checkin, Gate, GateFeedEvent, GateLive, Metrics, Page, SeriesView } from "./types";
 import { badge, link, table } from "./ui";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -19,7 +19,7 @@ export async function liveView(shell: Shell, seriesId: string): Promise<void> {
   const gates = await api<Gate[]>(`/api/events/${series.eventId}/gates`, { signal });
   const gateName = (id: string) => gates.find((g) => g.id === id)?.name ?? id.slice(0, 8);
 
-  const feedStatus = h("span", { class: "feed-status", role: "status" }, "connecting…");
+  const feedStatus = h("span", { class: "feed-status", role: "status", "data-testid": "feed-status" }, "connecting…");
   const numbers = h("dl", { class: "numbers" });
   const meter = h("meter", { min: 0, max: series.capacity ?? 1, value: 0, id: "occupancy-meter" });
   const occupancyText = h("span", { class: "occupancy", "data-testid": "occupancy" }, "0");
@@ -98,6 +98,11 @@ export async function liveView(shell: Shell, seriesId: string): Promise<void> {
     const item = h("li", { class: `scan ${c.result}` },
       h("time", { datetime: c.at }, new Date(c.at).toLocaleTimeString()), " ",
       h("strong", {}, c.result), ` ${c.reason} · ${gateName(c.gateId)} · ${c.category} · ${c.direction}`);
+    const gate = gateLive.find((l) => l.gateId === c.gateId);
+    if (gate && c.result !== "annulled" && (!gate.lastScan || c.at >= gate.lastScan.at)) {
+      gate.lastScan = { at: c.at, result: c.result, reason: c.reason };
+      showGates();
+    }
     if (atTop) scans.prepend(item);
     else scans.append(item);
     while (scans.children.length > lastScansShown) scans.lastElementChild!.remove();
@@ -130,9 +135,15 @@ export async function liveView(shell: Shell, seriesId: string): Promise<void> {
   await loadAll();
   await refreshGates();
 
-  // The gates' live state is not on the feed: ask every 5 s while the page is open.
-  const gateTimer = setInterval(() => refreshGates().catch(shell.error), 5000);
-  signal.addEventListener("abort", () => clearInterval(gateTimer));
+  // Then the feed's `gate` events keep it current (sent when a gate's state changes, and once to
+  // each new watcher): open or closed, jammed and why, the last scan's time.
+  const applyGate = (g: GateFeedEvent) => {
+    const known = gateLive.find((l) => l.gateId === g.gateId);
+    const lastScan = g.lastScanAt ? { at: g.lastScanAt, result: known?.lastScan?.result ?? "", reason: known?.lastScan?.reason ?? "" } : known?.lastScan ?? null;
+    const updated: GateLive = { gateId: g.gateId, name: g.name, status: g.status, jammed: g.jammed, jammedReason: g.jammedReason, minutes: known?.minutes ?? [], lastScan };
+    gateLive = known ? gateLive.map((l) => (l.gateId === g.gateId ? updated : l)) : [...gateLive, updated];
+    showGates();
+  };
 
   void followFeed(`/api/series/${seriesId}/feed`, {
     onStatus: (status) => (feedStatus.textContent = status),
@@ -150,6 +161,9 @@ export async function liveView(shell: Shell, seriesId: string): Promise<void> {
         case "checkin":
           addScan(data as Checkin, true);
           refetchMetrics();
+          break;
+        case "gate":
+          applyGate(data as GateFeedEvent);
           break;
         case "transition":
           shell.info(`The series is now ${data.to}.`);

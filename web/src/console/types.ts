@@ -32,6 +32,12 @@ export interface Metrics {
 export interface Checkin {
   id: string; seriesId: string; gateId: string; category: string; direction: string; result: string; reason: string; at: string;
 }
+/** The live feed's `gate` event (docs/live-feed.md). */
+export interface GateFeedEvent {
+  gateId: string; seriesId: string; name: string; status: string; jammed: boolean; jammedReason: string | null;
+  scansThisMinute: number; deniedThisMinute: number; lastScanAt: string | null;
+}
+
 export interface GateLive {
   gateId: string; name: string; status: string; jammed: boolean; jammedReason: string | null;
   minutes: { minute: string; scans: number; denied: number }[];
