@@ -222,9 +222,14 @@ resolve_binaries() {
       for project in src/Silo src/Api; do
         out=$(dotnet build "$ROOT/$project" -c Release -nologo -v quiet -clp:ErrorsOnly 2>&1) || { echo "$out" >&2; die "build of $project failed"; }
       done
+      "$ROOT/scripts/build-web.sh" || die "the console's build failed (scripts/build-web.sh)"
     fi
     SILO_DLL=${SILO_DLL:-$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll}
     API_DLL=${API_DLL:-$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll}
+  fi
+  # Every process serves the browser console at / from the same build (docs/console.md).
+  if [ -z "${EventSeries__Console__Root:-}" ] && [ -f "$ROOT/web/dist/index.html" ]; then
+    export EventSeries__Console__Root="$ROOT/web/dist"
   fi
   [ -f "$SILO_DLL" ] || die "no silo assembly at $SILO_DLL (set SILO_DLL, or BUILD=1)"
   [ "$APIS" -eq 0 ] || [ -f "$API_DLL" ] || die "no API assembly at $API_DLL (set API_DLL, or BUILD=1)"
