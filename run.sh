@@ -7,6 +7,7 @@
 #   ./run.sh                                              start the system (silo + API)
 #   ./run.sh bootstrap --organization "Acme" --owner "Alice"   create the first organization, print a token
 #   ./run.sh migrate                                      apply database migrations and exit
+#   ./run.sh reencrypt-secrets                            re-encrypt stored webhook secrets under the current key (docs/webhooks.md)
 #   ./run.sh --urls http://127.0.0.1:5001 --Orleans:SiloPort 11112 --Orleans:GatewayPort 30001   another silo
 #   ./run.sh api [--urls http://127.0.0.1:5100]           the API alone, as a client of running silos
 # The private server's port: EventSeries__LocalPostgres__Port (default 55432).
@@ -21,7 +22,7 @@ fi
 # The browser console and scanner page (web/ built into web/dist, served at /); not needed to
 # bootstrap or migrate.
 case "${1:-}" in
-  bootstrap | migrate) ;;
+  bootstrap | migrate | reencrypt-secrets) ;;
   *)
     scripts/build-web.sh
     export EventSeries__Console__Root="${EventSeries__Console__Root:-$PWD/web/dist}"

@@ -19,6 +19,14 @@ public sealed class IntegrationOptions : IValidatableObject
     /// </summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// Keys that encrypted secrets before <see cref="SecretKey"/> (base64 of 32 bytes each;
+    /// <c>EventSeries__Integrations__PreviousSecretKeys__0</c>, …): secrets still decrypt with them,
+    /// and <c>reencrypt-secrets</c> re-encrypts every stored secret under the current key, after
+    /// which they can go. Changing the key: docs/webhooks.md#changing-the-secret-key.
+    /// </summary>
+    public string[] PreviousSecretKeys { get; set; } = [];
+
     /// <summary>The largest delivery body accepted (413 beyond). Default 64 KiB: an event is a few hundred bytes.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 
@@ -45,6 +53,15 @@ public sealed class IntegrationOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:SecretKey must be base64 of 32 bytes (openssl rand -base64 32).", [nameof(SecretKey)]);
         }
 
+        for (var i = 0; i < PreviousSecretKeys.Length; i++)
+        {
+            // An empty entry (a variable set to nothing) is no key, not a malformed one.
+            if (!string.IsNullOrWhiteSpace(PreviousSecretKeys[i]) && (!TryKey(PreviousSecretKeys[i], out var previous) || previous.Length != 32))
+            {
+                yield return new ValidationResult($"{Section}:PreviousSecretKeys:{i} must be base64 of 32 bytes.", [nameof(PreviousSecretKeys)]);
+            }
+        }
+
         if (MaxBodyBytes is < 1024 or > 1024 * 1024)
         {
             yield return new ValidationResult($"{Section}:MaxBodyBytes must be between 1024 and 1048576.", [nameof(MaxBodyBytes)]);
@@ -67,7 +84,7 @@ public sealed class IntegrationOptions : IValidatableObject
     }
 
     /// <summary>Prints no key: options may end up in logs or dumps.</summary>
-    public override string ToString() => $"IntegrationOptions {{ SecretKey = {(SecretKey is null ? "unset" : "[redacted]")}, MaxBodyBytes = {MaxBodyBytes}, PermitsPerMinute = {PermitsPerMinute}, DeliveryRetention = {DeliveryRetention} }}";
+    public override string ToString() => $"IntegrationOptions {{ SecretKey = {(SecretKey is null ? "unset" : "[redacted]")}, PreviousSecretKeys = [{PreviousSecretKeys.Length} redacted], MaxBodyBytes = {MaxBodyBytes}, PermitsPerMinute = {PermitsPerMinute}, DeliveryRetention = {DeliveryRetention} }}";
 
     internal static bool TryKey(string text, out byte[] key)
     {

@@ -20,6 +20,11 @@ public sealed class SecretProtector(IOptions<IntegrationOptions> options)
 
     private readonly byte[]? _key = options.Value.SecretKey is { } text && IntegrationOptions.TryKey(text, out var key) ? key : null;
 
+    // Keys from before the current one: decryption falls back to them until reencrypt-secrets ran.
+    private readonly byte[][] _previous = [.. options.Value.PreviousSecretKeys
+        .Where(t => !string.IsNullOrWhiteSpace(t))
+        .Select(t => IntegrationOptions.TryKey(t, out var k) ? k : null).OfType<byte[]>()];
+
     /// <summary>Whether a key is configured.</summary>
     public bool IsConfigured => _key is not null;
 
@@ -48,15 +53,29 @@ public sealed class SecretProtector(IOptions<IntegrationOptions> options)
     public byte[]? Decrypt(Guid organizationId, IntegrationKind kind, Guid secretId, byte[] sealedBytes) =>
         Decrypt(organizationId, kind.Name(), secretId, sealedBytes);
 
-    /// <summary>The secret's key bytes for <paramref name="purpose"/> (see <see cref="Encrypt(Guid, string, Guid, byte[])"/>), or null.</summary>
-    public byte[]? Decrypt(Guid organizationId, string purpose, Guid secretId, byte[] sealedBytes)
+    /// <summary>
+    /// The secret's key bytes for <paramref name="purpose"/> (see <see cref="Encrypt(Guid, string, Guid, byte[])"/>),
+    /// under the current key or, failing that, a previous one; null when none decrypts it.
+    /// </summary>
+    public byte[]? Decrypt(Guid organizationId, string purpose, Guid secretId, byte[] sealedBytes) =>
+        _key is null ? null : Open(_key, organizationId, purpose, secretId, sealedBytes)
+            ?? _previous.Select(k => Open(k, organizationId, purpose, secretId, sealedBytes)).FirstOrDefault(s => s is not null);
+
+    /// <summary>
+    /// The stored secret encrypted again under the current key, or null when no configured key
+    /// decrypts it (for <c>reencrypt-secrets</c>).
+    /// </summary>
+    public byte[]? Reseal(Guid organizationId, string purpose, Guid secretId, byte[] sealedBytes) =>
+        Decrypt(organizationId, purpose, secretId, sealedBytes) is { } secret ? Encrypt(organizationId, purpose, secretId, secret) : null;
+
+    private static byte[]? Open(byte[] key, Guid organizationId, string purpose, Guid secretId, byte[] sealedBytes)
     {
-        if (_key is null || sealedBytes.Length < NonceBytes + TagBytes)
+        if (sealedBytes.Length < NonceBytes + TagBytes)
         {
             return null;
         }
 
-        using var aes = new AesGcm(_key, TagBytes);
+        using var aes = new AesGcm(key, TagBytes);
         var length = sealedBytes.Length - NonceBytes - TagBytes;
         var secret = new byte[length];
         try
