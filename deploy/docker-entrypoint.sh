@@ -1,5 +1,5 @@
 #!/bin/bash
-# The image's entry point: eventseries silo|api|migrate|bootstrap|healthcheck [arguments...]
+# The image's entry point: eventseries silo|api|migrate|bootstrap|reencrypt-secrets|healthcheck [arguments...]
 # Arguments after the command go to the process (configuration, e.g. --Orleans:SiloPort 11112).
 set -euo pipefail
 command=${1:-silo}
@@ -7,7 +7,7 @@ command=${1:-silo}
 case "$command" in
   silo) exec dotnet /app/silo/EventSeries.Silo.dll "$@" ;;
   api) exec dotnet /app/api/EventSeries.Api.dll "$@" ;;
-  migrate | bootstrap) exec dotnet /app/silo/EventSeries.Silo.dll "$command" "$@" ;;
+  migrate | bootstrap | reencrypt-secrets) exec dotnet /app/silo/EventSeries.Silo.dll "$command" "$@" ;;
   healthcheck)
     # GET /health/ready on the container's own HTTP port (the image has no curl).
     port=${ASPNETCORE_URLS##*:}
@@ -16,5 +16,5 @@ case "$command" in
     read -r -t 3 _ status _ <&3
     [ "$status" = 200 ]
     ;;
-  *) echo "usage: eventseries silo|api|migrate|bootstrap|healthcheck [arguments...]" >&2; exit 2 ;;
+  *) echo "usage: eventseries silo|api|migrate|bootstrap|reencrypt-secrets|healthcheck [arguments...]" >&2; exit 2 ;;
 esac
