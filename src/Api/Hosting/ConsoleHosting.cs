@@ -70,7 +70,7 @@ public static class ConsoleHosting
         {
             return Results.Problem(
                 title: "The console is not built",
-                detail: $"No {index}: run scripts/build-web.sh (./run.sh does), or set {RootKey} to the built web/dist folder.",
+                detail: $"No {index}: run scripts/build-web.sh (./run.sh does), or set {RootKey} to the built web/dist folder, then restart this process (its files are found at start).",
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 extensions: new Dictionary<string, object?> { ["code"] = "console_not_built" });
         }
