@@ -38,6 +38,14 @@ public sealed record CheckinRow(
         Result == CheckinResult.Allowed, Reason, Detail, Message, SeriesId, WristbandId, NfcId, Category, GateId, Direction, Id, At);
 
     /// <summary>The row as the scan stream carries it; only rows of a series are published.</summary>
+    /// <summary>
+    /// A row of no series (an unknown wristband, one assigned to no active series) as its gate's
+    /// grain counts it: <see cref="ScanEvent.SeriesId"/> is <see cref="Guid.Empty"/>. Never published
+    /// to a series' stream.
+    /// </summary>
+    public ScanEvent ToGateScanEvent() => new(
+        Id, SeriesId ?? Guid.Empty, WristbandId, GateId, Category, Direction, Result, Reason, At, OccupancyDelta, ActorUserId);
+
     public ScanEvent ToScanEvent() => new(
         Id, SeriesId ?? throw new InvalidOperationException("Only rows of a series are published."), WristbandId, GateId, Category, Direction,
         Result, Reason, At, OccupancyDelta, ActorUserId);

@@ -21,11 +21,11 @@ public sealed record class GateLiveView(
 [GenerateSerializer, Immutable, Alias("es.gate.minute")]
 public sealed record class GateMinute([property: Id(0)] DateTimeOffset Minute, [property: Id(1)] int Scans, [property: Id(2)] int Denied);
 
-/// <summary>The gate's latest scan: when, what it was answered and for which series.</summary>
+/// <summary>The gate's latest scan: when, what it was answered and for which series (none for a wristband of no series, such as an unknown one).</summary>
 [GenerateSerializer, Immutable, Alias("es.gate.last-scan")]
 public sealed record class GateLastScan(
     [property: Id(0)] DateTimeOffset At,
-    [property: Id(1)] Guid SeriesId,
+    [property: Id(1)] Guid? SeriesId,
     [property: Id(2)] CheckinResult Result,
     [property: Id(3)] string Reason,
     [property: Id(4)] ScanDirection Direction,

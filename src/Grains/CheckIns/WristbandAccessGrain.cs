@@ -313,6 +313,10 @@ public sealed partial class WristbandAccessGrain(
         {
             events.Publish(row.ToScanEvent());
         }
+        else
+        {
+            events.PublishToGate(row.ToGateScanEvent());
+        }
 
         return verdict;
     }

@@ -39,7 +39,7 @@ public sealed class GateActivity(DateTimeOffset since)
         _minutes[minute] = (scans + 1, denied + (scan.Result == CheckinResult.Denied ? 1 : 0));
         if (LastScan is null || scan.At >= LastScan.At)
         {
-            LastScan = new GateLastScan(scan.At, scan.SeriesId, scan.Result, scan.Reason, scan.Direction, scan.Category);
+            LastScan = new GateLastScan(scan.At, scan.SeriesId == Guid.Empty ? null : scan.SeriesId, scan.Result, scan.Reason, scan.Direction, scan.Category);
         }
 
         if (scan.ActorId is { } actor && (!_scanners.TryGetValue(actor, out var seen) || seen < scan.At))

@@ -61,7 +61,7 @@ public sealed class GateGrain(EventRulesCache rules, DomainTime time) : Grain, I
         caller.Authorize(ev.OrganizationId, Permission.View, "Gate");
         var now = time.Now();
         _activity.Prune(now);
-        var seriesActive = _activity.LastScan is { } last && ev.SeriesById.TryGetValue(last.SeriesId, out var series) && series.Lifecycle == SeriesLifecycle.Active;
+        var seriesActive = _activity.LastScan is { SeriesId: { } lastSeries } && ev.SeriesById.TryGetValue(lastSeries, out var series) && series.Lifecycle == SeriesLifecycle.Active;
         var jammed = _activity.Jammed(now, seriesActive);
         return new GateLiveView(
             GateId, eventId, gate.Name, gate.Status, _activity.Minutes(now), _activity.LastScan, _activity.ScannersLastMinute(now),

@@ -45,6 +45,28 @@ public sealed class GateLiveTests(ApiFixture fixture)
         Assert.Equal(ScanReasons.GateNotAllowed, vip.LastScan!.Reason);
     }
 
+    /// <summary>
+    /// Scans of wristbands nobody registered belong to no series, yet they are what a gate under
+    /// attack (or with a broken reader) sees: they count at the gate, and a spike of them jams it.
+    /// </summary>
+    [Fact]
+    public async Task ScansOfUnknownWristbands_CountAtTheGate_AndASpikeOfThemJamsIt()
+    {
+        var tenant = await fixture.NewTenantAsync();
+        using var client = fixture.Host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, fixture.Clock.GetUtcNow(), general: 1, vip: 0);
+
+        for (var i = 0; i < GateActivity.SpikeMinimumScans; i++)
+        {
+            Assert.Equal(ScanReasons.UnknownWristband, (await g.ScanAsync($"FFFF{i:D8}")).Reason);
+        }
+
+        var main = await Eventually.ValueAsync(() => LiveAsync(client, g, g.Main), v => v.Minutes.Sum(m => m.Scans) == GateActivity.SpikeMinimumScans);
+        Assert.Equal(GateActivity.SpikeMinimumScans, main.Minutes.Sum(m => m.Denied));
+        Assert.True(main.Jammed);
+        Assert.Equal((ScanReasons.UnknownWristband, (Guid?)null), (main.LastScan!.Reason, main.LastScan.SeriesId));
+    }
+
     [Fact]
     public async Task AClosedGate_ShowsClosed_AndItsNextScanIsRefused()
     {

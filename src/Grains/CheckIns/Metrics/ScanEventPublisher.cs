@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EventSeries.CheckIns;
+using EventSeries.Grains.Gates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -18,8 +19,16 @@ public sealed partial class ScanEventPublisher(IClusterClient client, ILogger<Sc
 
     private readonly ConcurrentQueue<ScanEvent> _pending = new();
 
+    private readonly ConcurrentQueue<ScanEvent> _gateOnly = new();
+
     /// <summary>Queues a scan whose log row has committed.</summary>
     public void Publish(ScanEvent scan) => _pending.Enqueue(scan);
+
+    /// <summary>
+    /// Queues a committed scan of no series (an unknown wristband, say) for its gate's counts only:
+    /// no series stream carries it, so it goes to the gate's grain directly, one way, with the next flush.
+    /// </summary>
+    public void PublishToGate(ScanEvent scan) => _gateOnly.Enqueue(scan);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +48,7 @@ public sealed partial class ScanEventPublisher(IClusterClient client, ILogger<Sc
 
     private async Task FlushAsync()
     {
+        FlushToGates();
         if (_pending.IsEmpty)
         {
             return;
@@ -63,6 +73,21 @@ public sealed partial class ScanEventPublisher(IClusterClient client, ILogger<Sc
                 // Metrics are rebuilt from the log, so a lost batch costs freshness, not truth.
                 LogPublishFailed(logger, e, series.Count(), series.Key);
             }
+        }
+    }
+
+    private void FlushToGates()
+    {
+        var drained = new List<ScanEvent>();
+        while (_gateOnly.TryDequeue(out var scan))
+        {
+            drained.Add(scan);
+        }
+
+        foreach (var gate in drained.GroupBy(s => s.GateId))
+        {
+            // One way: returns once sent; a gate's live counts are memory only, the log keeps every scan.
+            client.GetGrain<IGateActivityGrain>(gate.Key).RecordAsync([.. gate]).Ignore();
         }
     }
 
