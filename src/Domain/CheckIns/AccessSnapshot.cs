@@ -16,7 +16,11 @@ public sealed record WristbandInfo(Guid Id, Guid OrganizationId, string Category
 /// A struct: every admitted scan replaces it, and a new object per scan in a long-lived grain's
 /// dictionary would survive into the next garbage collection (a million grains make that costly).
 /// </summary>
-public readonly record struct Presence(int LastSeq, int Inside, int Entries)
+/// <param name="LastSeq">The presence sequence of its last logged scan in the series.</param>
+/// <param name="Inside">How many times it is inside now.</param>
+/// <param name="Entries">Its admitted entries.</param>
+/// <param name="EntryShard">The capacity shard that counted its last entry (usually the wristband's own; another when its own did not answer): its exit gives the place back there.</param>
+public readonly record struct Presence(int LastSeq, int Inside, int Entries, int? EntryShard = null)
 {
     public static readonly Presence None = default;
 }

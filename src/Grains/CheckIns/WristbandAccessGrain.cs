@@ -1,5 +1,6 @@
 using EventSeries.Domain.CheckIns;
 using EventSeries.CheckIns;
+using EventSeries.Grains.CheckIns.Capacity;
 using EventSeries.Grains.CheckIns.Metrics;
 using EventSeries.Grains.CheckIns.Rules;
 using EventSeries.Persistence.Audit;
@@ -7,6 +8,7 @@ using EventSeries.Persistence.CheckIns;
 using EventSeries.Persistence.Rules;
 using EventSeries.Wristbands;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace EventSeries.Grains.CheckIns;
@@ -19,7 +21,7 @@ namespace EventSeries.Grains.CheckIns;
 [GrainType("wristband-access")]
 public sealed partial class WristbandAccessGrain(
     EventRulesCache rulesCache, AccessLoader loader, AccessStore store, CheckinLogWriter log, ScanEventPublisher events, AuditTrail audit, DomainTime time,
-    ILogger<WristbandAccessGrain> logger)
+    IOptions<CapacityOptions> capacityOptions, ILogger<WristbandAccessGrain> logger)
     : Grain, IWristbandAccessGrain
 {
     /// <summary>A refused wristband re-reads its assignments at most this often (new assignments are not pushed).</summary>
@@ -281,8 +283,14 @@ public sealed partial class WristbandAccessGrain(
             return new Outcome(decision, null, delta);
         }
 
-        var shard = CapacityShards.Of(wristband.Id);
-        if (delta > 0 && !await ShardOf(series.Id, shard).ReserveAsync(rowId))
+        if (delta < 0)
+        {
+            // The place goes back to the shard that counted the entry.
+            return new Outcome(decision, presence.EntryShard ?? CapacityShards.Of(wristband.Id), delta);
+        }
+
+        var (shard, reserved) = await ReservePlaceAsync(series.Id, CapacityShards.Of(wristband.Id), rowId);
+        if (!reserved)
         {
             return new Outcome(ScanDecision.Deny(ScanReasons.CapacityReached, null, $"{series.Name} is full right now.", series), null, 0);
         }
@@ -290,13 +298,52 @@ public sealed partial class WristbandAccessGrain(
         return new Outcome(decision, shard, delta);
     }
 
+    /// <summary>
+    /// Takes a place for the entry <paramref name="rowId"/> from the wristband's own shard or, when
+    /// that shard does not answer within <see cref="CapacityOptions.ShardAnswerWait"/> (its silo
+    /// frozen or dead), from the next one. The entry's row names the shard that took it, so its exit
+    /// gives it back there. A place the silent shard may still take for this row is cancelled (sent
+    /// again until it is heard), and one it takes later anyway comes back when it finds the row
+    /// counted elsewhere in the log: either way the series stays on the safe side of its capacity.
+    /// </summary>
+    private async Task<(int Shard, bool Reserved)> ReservePlaceAsync(Guid seriesId, int home, Guid rowId)
+    {
+        var wait = capacityOptions.Value.ShardAnswerWait;
+        try
+        {
+            return (home, await ShardOf(seriesId, home).ReserveAsync(rowId).WaitAsync(wait));
+        }
+        catch (TimeoutException)
+        {
+            var fallback = (home + 1) % CapacityShards.Count;
+            LogShardSilent(logger, home, seriesId, fallback);
+            await GiveBackAsync(seriesId, home, rowId, logged: false);
+
+            try
+            {
+                return (fallback, await ShardOf(seriesId, fallback).ReserveAsync(rowId).WaitAsync(wait));
+            }
+            catch (TimeoutException)
+            {
+                // A second silence is a 503 for the scanner to retry (the same scan id), not a refusal;
+                // a place this shard may still take for the row is cancelled like the first.
+                await GiveBackAsync(seriesId, fallback, rowId, logged: false);
+                throw;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} did not answer in time; the entry takes its place from shard {Fallback}.")]
+    private static partial void LogShardSilent(ILogger logger, int shard, Guid seriesId, int fallback);
+
     private async Task<ScanVerdict> AcceptAsync(ScanCommand scan, Outcome outcome, CheckinRow row)
     {
         if (row.PresenceSeq is { } seq && outcome.Decision.Series is { } series)
         {
             var before = _state.PresenceIn(series.Id);
             var entered = scan.Direction == ScanDirection.In ? 1 : 0;
-            _state.SetPresence(series.Id, new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered));
+            var entryShard = row.OccupancyDelta > 0 ? outcome.Shard : before.EntryShard;
+            _state.SetPresence(series.Id, new Presence(seq, Math.Max(0, before.Inside + row.OccupancyDelta), before.Entries + entered, entryShard));
             if (row.OccupancyDelta < 0 && outcome.Shard is { } shard)
             {
                 await GiveBackAsync(series.Id, shard, row.Id, logged: true);
@@ -370,7 +417,10 @@ public sealed partial class WristbandAccessGrain(
         try
         {
             var shard = ShardOf(place.SeriesId, place.Shard);
-            await (place.Logged ? shard.ReleaseAsync(place.CheckinId) : shard.CancelAsync(place.CheckinId));
+
+            // Bounded: a shard on a frozen silo must not hold up the exit's answer; the retry sends it
+            // again, and a shard counts each release and cancellation once.
+            await (place.Logged ? shard.ReleaseAsync(place.CheckinId) : shard.CancelAsync(place.CheckinId)).WaitAsync(capacityOptions.Value.ShardAnswerWait);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -27,7 +27,8 @@ public sealed class AccessStore(NpgsqlDataSource db)
               JOIN wristbands x ON x.id = a.wristband_id JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id
               WHERE a.is_active;
             SELECT l.wristband_id AS WristbandId, l.series_id AS SeriesId, max(l.presence_seq) AS LastSeq, sum(l.occupancy_delta)::int AS Inside,
-                   (count(*) FILTER (WHERE l.direction = 'in' AND l.result = 'allowed') - count(*) FILTER (WHERE l.result = 'annulled'))::int AS Entries
+                   (count(*) FILTER (WHERE l.direction = 'in' AND l.result = 'allowed') - count(*) FILTER (WHERE l.result = 'annulled'))::int AS Entries,
+                   ((array_agg(l.capacity_shard ORDER BY l.presence_seq DESC) FILTER (WHERE l.occupancy_delta > 0 AND l.capacity_shard IS NOT NULL))[1])::int AS EntryShard
               FROM checkin_logs l JOIN wristbands x ON x.id = l.wristband_id
               JOIN unnest(@eventIds, @nfcIds) AS k (event_id, nfc_id) ON x.event_id = k.event_id AND x.nfc_id = k.nfc_id
               WHERE l.presence_seq IS NOT NULL GROUP BY l.wristband_id, l.series_id;
@@ -49,7 +50,7 @@ public sealed class AccessStore(NpgsqlDataSource db)
                     Ticket = tickets.TryGetValue(w.Id, out var ticket) ? ticket : null,
                 },
                 [.. assigned[w.Id].Select(a => a.SeriesId)],
-                presence[w.Id].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries)))
+                presence[w.Id].ToImmutableDictionary(p => p.SeriesId, p => new Presence(p.LastSeq, p.Inside, p.Entries, p.EntryShard)))
             {
                 WristbandsVersion = versions.GetValueOrDefault(k.EventId),
             }
@@ -107,5 +108,7 @@ public sealed class AccessStore(NpgsqlDataSource db)
         public int Inside { get; set; }
 
         public int Entries { get; set; }
+
+        public int? EntryShard { get; set; }
     }
 }

@@ -29,6 +29,11 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         { nameof(ISeriesCapacityGrain), nameof(ISeriesCapacityGrain.ReturnAsync), FaultTiming.AnswerLost },
         { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.CancelAsync), FaultTiming.Before },
         { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.ReleaseAsync), FaultTiming.Before },
+
+        // A shard that does not answer a reservation (its silo frozen): the entry takes its place
+        // from another shard, and its exit gives it back there; the frozen call, thawed, is refused.
+        { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.ReserveAsync), FaultTiming.Frozen },
+        { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.ReserveAsync), FaultTiming.Before },
     };
 
     [Theory]
@@ -78,6 +83,67 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         Assert.Equal(Capacity, ledger.Pool + ledger.Shards.Sum(s => s.Lease));
         Assert.All(ledger.Shards, s => Assert.True(s.Budget <= s.Lease, $"shard {s.Shard} holds {s.Budget} of a lease of {s.Lease}"));
         Assert.Equal(ledger.InsideLogged, ledger.Shards.Sum(s => s.Inside!.Value));
+    }
+
+    /// <summary>
+    /// Issue 15: a wristband whose own capacity shard is frozen (its silo stopped) still gets in, from
+    /// the next shard, well within the scanner's 3 s; its exit gives the place back to that shard;
+    /// the frozen reservation, thawed, is refused; the ledger adds up.
+    /// </summary>
+    [Fact]
+    public async Task AnEntryWhoseShardIsFrozen_TakesItsPlaceFromAnother_AndItsExitGivesItBackThere()
+    {
+        var freeze = new FrozenShard();
+        await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s => s.AddSingleton<IIncomingGrainCallFilter>(freeze));
+        var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
+        using var client = host.Client(tenant.Token);
+        var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow(), general: 2, vip: 0, capacity: 10);
+        var band = g.Wristbands[0];
+        var home = CapacityShards.Of(band.Id);
+        freeze.Key = CapacityShards.Key(g.Series.Id, home);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var entry = await g.ScanAsync(band.NfcId);
+        Assert.True(entry.Allowed, entry.Reason);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"answered after {started.Elapsed}");
+        Assert.True(freeze.Held > 0, "the home shard's reservation was held");
+        var entryShard = await Db.ScalarAsync<short>(host.ConnectionString, "SELECT capacity_shard FROM checkin_logs WHERE id = @id", ("id", entry.CheckinId));
+        Assert.Equal((home + 1) % CapacityShards.Count, entryShard);
+
+        freeze.Thaw();
+        var exit = await g.ScanAsync(band.NfcId, direction: "out");
+        Assert.True(exit.Allowed, exit.Reason);
+        Assert.Equal(entryShard, await Db.ScalarAsync<short>(host.ConnectionString, "SELECT capacity_shard FROM checkin_logs WHERE id = @id", ("id", exit.CheckinId)));
+
+        Assert.True(await Eventually.ValueAsync(() => SettledAsync(client, g), settled => settled), "shards agree with the log");
+        var ledger = await client.GetOkAsync<CapacityLedgerView>($"/api/series/{g.Series.Id}/capacity");
+        Assert.Equal((10, 0), (ledger.Pool + ledger.Shards.Sum(s => s.Lease), ledger.InsideLogged));
+        Assert.Equal(0, ledger.Shards.Sum(s => s.Inside!.Value));
+    }
+
+    /// <summary>Holds every reservation at one shard (by its key) until thawed, as a frozen silo would.</summary>
+    private sealed class FrozenShard : IIncomingGrainCallFilter
+    {
+        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public volatile string? Key;
+
+        public int Held => _held;
+
+        public void Thaw() => _thaw.TrySetResult();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (Key is { } key && context.InterfaceMethod?.Name == nameof(ICapacityShardGrain.ReserveAsync)
+                && context.TargetId.Key.ToString() == key && !_thaw.Task.IsCompleted)
+            {
+                Interlocked.Increment(ref _held);
+                await _thaw.Task;
+            }
+
+            await context.Invoke();
+        }
     }
 
     /// <summary>A place reserved for a scan whose row never comes (its silo died mid-scan) comes back after the timeout.</summary>

@@ -40,6 +40,15 @@ public sealed class CapacityOptions : IValidatableObject
     /// </summary>
     public TimeSpan EmptyBorrowBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How long a wristband waits for its own capacity shard to take a place before it asks another
+    /// shard (the entry's row then names that shard, and its exit gives the place back there), and
+    /// how long a place given back is waited for before it is left to the retry. A shard on a frozen
+    /// or dead silo must not hold up entries until membership votes the silo dead. Default 1 second:
+    /// above a borrow's own wait (<see cref="SurrenderWait"/>), so a full series' borrow is not cut short.
+    /// </summary>
+    public TimeSpan ShardAnswerWait { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
@@ -47,6 +56,7 @@ public sealed class CapacityOptions : IValidatableObject
                      (nameof(ReservationTimeout), ReservationTimeout), (nameof(CheckPeriod), CheckPeriod),
                      (nameof(LateRowWatch), LateRowWatch), (nameof(SurrenderWait), SurrenderWait),
                      (nameof(RecountPeriod), RecountPeriod), (nameof(EmptyBorrowBackoff), EmptyBorrowBackoff),
+                     (nameof(ShardAnswerWait), ShardAnswerWait),
                  })
         {
             if (value <= TimeSpan.Zero)

@@ -50,6 +50,10 @@ public sealed partial class CapacityShardGrain(
     /// <summary>Entries counted in <see cref="_inside"/> whose row the shard has not yet seen, by row id: when reserved.</summary>
     private readonly Dictionary<Guid, DateTimeOffset> _reserved = [];
 
+    // Cancellations that arrived before their reservation (a wristband that gave up waiting on this
+    // shard and took its place elsewhere): the reservation, if it still comes, is refused.
+    private readonly Dictionary<Guid, DateTimeOffset> _cancelledFirst = [];
+
     /// <summary>Reservations taken back for want of a row, watched a while for a row written late: when taken back.</summary>
     private readonly Dictionary<Guid, DateTimeOffset> _takenBack = [];
 
@@ -131,6 +135,11 @@ public sealed partial class CapacityShardGrain(
 
     public async Task<bool> ReserveAsync(Guid entryId)
     {
+        if (_cancelledFirst.Remove(entryId))
+        {
+            return false; // its wristband gave up on this shard already
+        }
+
         // Other calls run during any await here (the grain is reentrant) and may adopt a newer
         // lease or take places; a lease is only ever taken whole (Adopt), never added to, and the
         // place is checked again after every await, so an await cannot lose what it changed.
@@ -154,6 +163,11 @@ public sealed partial class CapacityShardGrain(
             }
         }
 
+        if (_cancelledFirst.Remove(entryId))
+        {
+            return false; // cancelled while this call waited for a borrow
+        }
+
         _inside++;
         _moved = true;
         _reserved[entryId] = _clock.GetUtcNow();
@@ -169,6 +183,11 @@ public sealed partial class CapacityShardGrain(
             _inside = Math.Max(0, _inside - 1);
             _moved = true;
             await FreePlaceAsync();
+        }
+        else
+        {
+            ForgetOldCancellations();
+            _cancelledFirst[entryId] = _clock.GetUtcNow();
         }
     }
 
@@ -336,6 +355,16 @@ public sealed partial class CapacityShardGrain(
         {
             // Only now: entries arriving during the return must not take the place being returned.
             _returning--;
+        }
+    }
+
+    /// <summary>A reservation overtaken by its cancellation arrives within moments, or not at all: those older than the reservation timeout are forgotten.</summary>
+    private void ForgetOldCancellations()
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var (id, _) in _cancelledFirst.Where(c => now - c.Value > _options.ReservationTimeout).ToList())
+        {
+            _cancelledFirst.Remove(id);
         }
     }
 
