@@ -146,10 +146,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = s.Event.Name, Level = 1 })).ToBeVisibleAsync();
         await page.GotoAsync($"/series/{s.Series.Id}/live");
         await Expect(page.Locator(".feed-status")).ToHaveTextAsync("open");
-        await page.GotoAsync("/scanner");
-        await page.GetByLabel("Scanner token").FillAsync(tenant.Token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start scanning" }).ClickAsync();
+        await StartScanningAsync(page, tenant.Token);
         await page.GetByLabel("Wristband NFC UID").FillAsync(s.Wristbands[0].NfcId);
         await page.GetByLabel("Wristband NFC UID").PressAsync("Enter");
         await Expect(page.GetByTestId("scan-result")).ToHaveClassAsync(new Regex(@"\b(allow|deny)\b"));
@@ -171,10 +168,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         await s.TransitionAsync(SeriesLifecycle.Scheduled);
 
         var page = await fixture.NewPageAsync(new ViewportSize { Width = 360, Height = 740 });
-        await page.GotoAsync("/scanner");
-        await page.GetByLabel("Scanner token").FillAsync(tenant.Token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start scanning" }).ClickAsync();
+        await StartScanningAsync(page, tenant.Token);
         var uid = page.GetByLabel("Wristband NFC UID");
         await Expect(uid).ToBeFocusedAsync();
         Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 360);
@@ -207,10 +201,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         await s.TransitionAsync(SeriesLifecycle.Active);
 
         var page = await fixture.NewPageAsync(new ViewportSize { Width = 360, Height = 740 });
-        await page.GotoAsync("/scanner");
-        await page.GetByLabel("Scanner token").FillAsync(tenant.Token);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Start scanning" }).ClickAsync();
+        await StartScanningAsync(page, tenant.Token);
 
         // The network answers the first attempt as the API does when it could not decide in time;
         // the second goes through to the real API.
@@ -349,4 +340,13 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
     }
 
     private static Task SignInAsync(IPage page, string token) => ConsoleFixture.SignInAsync(page, token);
+
+    /// <summary>Signs in on the scanner page and starts scanning at the gate it offers first.</summary>
+    private static async Task StartScanningAsync(IPage page, string token)
+    {
+        await page.GotoAsync("/scanner");
+        await page.GetByLabel("Scanner token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start scanning" }).ClickAsync();
+    }
 }
