@@ -18,32 +18,22 @@ public sealed partial class SiloHealthReporter(
     /// <summary>How often a silo reports: the health view is at most this old.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    private PeriodicWork? _loop;
 
     /// <summary>This silo's key in <c>silo_health</c>, as the management grain names it.</summary>
     public string SiloKey => silo.SiloAddress.ToParsableString();
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(SiloHealthReporter), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        _loop = new PeriodicWork(Period, clock, ReportAsync, e => LogReportFailed(logger, e));
+        _loop.RunWhileActive(lifecycle, nameof(SiloHealthReporter));
+    }
 
     /// <summary>One report now.</summary>
     public Task ReportAsync(CancellationToken cancellationToken = default) =>
         store.ReportAsync(SiloKey, clock.GetUtcNow(), window.Snapshot(), cancellationToken);
 
-    public void Dispose() => _stopping.Dispose();
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = PeriodicWork.RunAsync(Period, clock, ReportAsync, e => LogReportFailed(logger, e), _stopping.Token);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
+    public void Dispose() => _loop?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Silo health report failed; the next one retries.")]
     private static partial void LogReportFailed(ILogger logger, Exception exception);

@@ -1,14 +1,37 @@
+using Orleans.Runtime;
+
 namespace EventSeries.Grains.Hosting;
 
 /// <summary>
-/// The loop of a silo's periodic background work (the lifecycle sweep, the webhook poll): once at
-/// once, then every period of the given clock until stopped; a failed round is reported and the
-/// next one tries again, so one bad round never ends the loop.
+/// The loop of a silo's periodic background work (the lifecycle sweep, the webhook poll, the health
+/// report): started when the silo becomes active and stopped with it; it runs a round at once, then
+/// every period of the given clock; a failed round is reported and the next one tries again, so one
+/// bad round never ends the loop.
 /// </summary>
-public static class PeriodicWork
+public sealed class PeriodicWork(TimeSpan period, TimeProvider clock, Func<CancellationToken, Task> round, Action<Exception> failed) : IDisposable
 {
-    public static async Task RunAsync(
-        TimeSpan period, TimeProvider clock, Func<CancellationToken, Task> round, Action<Exception> failed, CancellationToken stoppingToken)
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Starts the loop when the silo is <see cref="ServiceLifecycleStage.Active"/>, and stops it (waiting for a round under way) when the silo stops.</summary>
+    public void RunWhileActive(ISiloLifecycle lifecycle, string name) =>
+        lifecycle.Subscribe(name, ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    public void Dispose() => _stopping.Dispose();
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = RunAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(period, clock);
         do

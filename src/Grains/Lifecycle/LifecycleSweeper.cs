@@ -23,11 +23,14 @@ public sealed partial class LifecycleSweeper(
     : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
+    private PeriodicWork? _loop;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(LifecycleSweeper), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+    // The domain clock drives the period, so tests move it instead of waiting.
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        _loop = new PeriodicWork(options.Value.SweepPeriod, time.Provider, SweepAndLogAsync, e => LogSweepFailed(logger, e));
+        _loop.RunWhileActive(lifecycle, nameof(LifecycleSweeper));
+    }
 
     /// <summary>
     /// One sweep now: every series due by the domain clock is asked to advance. Waits for a sweep
@@ -74,25 +77,9 @@ public sealed partial class LifecycleSweeper(
 
     public void Dispose()
     {
-        _stopping.Dispose();
+        _loop?.Dispose();
         _oneAtATime.Dispose();
     }
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = RunAsync(_stopping.Token);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    // The domain clock drives the period, so tests move it instead of waiting.
-    private Task RunAsync(CancellationToken stoppingToken) =>
-        PeriodicWork.RunAsync(options.Value.SweepPeriod, time.Provider, SweepAndLogAsync, e => LogSweepFailed(logger, e), stoppingToken);
 
     private async Task SweepAndLogAsync(CancellationToken cancellationToken)
     {

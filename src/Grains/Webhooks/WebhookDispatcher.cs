@@ -29,14 +29,16 @@ public sealed partial class WebhookDispatcher(
     /// <summary>The backlog this silo counted last (null before its first count).</summary>
     public long? Backlog { get; private set; }
 
-    private readonly CancellationTokenSource _stopping = new();
     private readonly LogGapTracker _gaps = new(clock, options.Value.GapGrace);
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
-    private Task _loop = Task.CompletedTask;
+    private PeriodicWork? _loop;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(WebhookDispatcher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        _loop = new PeriodicWork(options.Value.PollPeriod, clock, PollAsync, e => LogPollFailed(logger, e));
+        _loop.RunWhileActive(lifecycle, nameof(WebhookDispatcher));
+    }
 
     /// <summary>One poll now (pump, wake, retention when due); waits for one already running here.</summary>
     public async Task PollAsync(CancellationToken cancellationToken = default)
@@ -101,24 +103,9 @@ public sealed partial class WebhookDispatcher(
 
     public void Dispose()
     {
-        _stopping.Dispose();
+        _loop?.Dispose();
         _oneAtATime.Dispose();
     }
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = RunAsync(_stopping.Token);
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private Task RunAsync(CancellationToken stoppingToken) =>
-        PeriodicWork.RunAsync(options.Value.PollPeriod, clock, PollAsync, e => LogPollFailed(logger, e), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook poll failed; the next one retries.")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
