@@ -10,12 +10,14 @@ namespace EventSeries.CheckIns;
 public interface ICapacityShardGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Takes a place for an entry whose log row will have the id <paramref name="entryId"/>; false
-    /// when the whole series is full. Until the shard sees that row in the log the place is a
-    /// reservation: one whose row never appears comes back on its own (see <c>docs/architecture.md</c>).
+    /// Takes a place for an entry whose log row will have the id <paramref name="entryId"/>. Until the
+    /// shard sees that row in the log the place is a reservation: one whose row never appears comes
+    /// back on its own (see <c>docs/architecture.md</c>). A shard with no place left borrows from the
+    /// coordinator when <paramref name="mayBorrow"/>, waiting for it at most
+    /// <c>Capacity:CoordinatorAnswerWait</c>; otherwise it answers <see cref="PlaceAnswer.Full"/> at once.
     /// </summary>
-    [Alias("reserve")]
-    Task<bool> ReserveAsync(Guid entryId);
+    [Alias("reserve-place")]
+    Task<PlaceAnswer> ReserveAsync(Guid entryId, bool mayBorrow);
 
     /// <summary>Gives back the place of a reservation whose row was not logged (a failed or refused write).</summary>
     [Alias("cancel")]

@@ -305,33 +305,49 @@ public sealed partial class WristbandAccessGrain(
     /// gives it back there. A place the silent shard may still take for this row is cancelled (sent
     /// again until it is heard), and one it takes later anyway comes back when it finds the row
     /// counted elsewhere in the log: either way the series stays on the safe side of its capacity.
+    /// When the own shard has no place and the coordinator does not answer its borrow (the
+    /// coordinator's silo frozen or dead), the next shard is asked for a place it holds itself,
+    /// without borrowing; with none there the entry is refused as full, as it would be at a full
+    /// series, rather than left waiting until membership votes that silo dead.
     /// </summary>
     private async Task<(int Shard, bool Reserved)> ReservePlaceAsync(Guid seriesId, int home, Guid rowId)
     {
         var wait = capacityOptions.Value.ShardAnswerWait;
+        var fallback = (home + 1) % CapacityShards.Count;
+        bool mayBorrow;
         try
         {
-            return (home, await ShardOf(seriesId, home).ReserveAsync(rowId).WaitAsync(wait));
+            var answer = await ShardOf(seriesId, home).ReserveAsync(rowId, mayBorrow: true).WaitAsync(wait);
+            if (answer != PlaceAnswer.CoordinatorSilent)
+            {
+                return (home, answer == PlaceAnswer.Taken);
+            }
+
+            LogCoordinatorSilent(logger, home, seriesId, fallback);
+            mayBorrow = false; // it would wait for the same silent coordinator
         }
         catch (TimeoutException)
         {
-            var fallback = (home + 1) % CapacityShards.Count;
             LogShardSilent(logger, home, seriesId, fallback);
             await GiveBackAsync(seriesId, home, rowId, logged: false);
+            mayBorrow = true;
+        }
 
-            try
-            {
-                return (fallback, await ShardOf(seriesId, fallback).ReserveAsync(rowId).WaitAsync(wait));
-            }
-            catch (TimeoutException)
-            {
-                // A second silence is a 503 for the scanner to retry (the same scan id), not a refusal;
-                // a place this shard may still take for the row is cancelled like the first.
-                await GiveBackAsync(seriesId, fallback, rowId, logged: false);
-                throw;
-            }
+        try
+        {
+            return (fallback, await ShardOf(seriesId, fallback).ReserveAsync(rowId, mayBorrow).WaitAsync(wait) == PlaceAnswer.Taken);
+        }
+        catch (TimeoutException)
+        {
+            // A second silence is a 503 for the scanner to retry (the same scan id), not a refusal;
+            // a place this shard may still take for the row is cancelled like the first.
+            await GiveBackAsync(seriesId, fallback, rowId, logged: false);
+            throw DomainException.Unavailable("The series' capacity did not answer in time; nothing was changed. Retry.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Capacity shard {Shard} of series {SeriesId} has no place and its coordinator did not answer in time; the entry asks shard {Fallback} for a place of its own.")]
+    private static partial void LogCoordinatorSilent(ILogger logger, int shard, Guid seriesId, int fallback);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capacity shard {Shard} of series {SeriesId} did not answer in time; the entry takes its place from shard {Fallback}.")]
     private static partial void LogShardSilent(ILogger logger, int shard, Guid seriesId, int fallback);

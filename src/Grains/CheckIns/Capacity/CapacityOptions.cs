@@ -49,6 +49,17 @@ public sealed class CapacityOptions : IValidatableObject
     /// </summary>
     public TimeSpan ShardAnswerWait { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a shard waits for the coordinator (a borrow, its first lease, a freed place handed
+    /// back) before it answers the entry or exit that wanted it without: an entry then hears that the
+    /// coordinator is silent and may take a place another shard holds of its own; an exit is answered
+    /// while the freed place goes on its way. A coordinator on a frozen silo must not hold up every
+    /// scan at a full series until membership votes the silo dead. Default 0.75 seconds: above a
+    /// borrow's own wait for the other shards (<see cref="SurrenderWait"/>) and below
+    /// <see cref="ShardAnswerWait"/>, so the shard answers before the wristband gives up on it.
+    /// </summary>
+    public TimeSpan CoordinatorAnswerWait { get; set; } = TimeSpan.FromMilliseconds(750);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
@@ -56,13 +67,20 @@ public sealed class CapacityOptions : IValidatableObject
                      (nameof(ReservationTimeout), ReservationTimeout), (nameof(CheckPeriod), CheckPeriod),
                      (nameof(LateRowWatch), LateRowWatch), (nameof(SurrenderWait), SurrenderWait),
                      (nameof(RecountPeriod), RecountPeriod), (nameof(EmptyBorrowBackoff), EmptyBorrowBackoff),
-                     (nameof(ShardAnswerWait), ShardAnswerWait),
+                     (nameof(ShardAnswerWait), ShardAnswerWait), (nameof(CoordinatorAnswerWait), CoordinatorAnswerWait),
                  })
         {
             if (value <= TimeSpan.Zero)
             {
                 yield return new ValidationResult($"{Section}:{name} must be longer than zero (it is {value}).", [name]);
             }
+        }
+
+        if (CoordinatorAnswerWait >= ShardAnswerWait)
+        {
+            yield return new ValidationResult(
+                $"{Section}:{nameof(CoordinatorAnswerWait)} ({CoordinatorAnswerWait}) must be shorter than {Section}:{nameof(ShardAnswerWait)} ({ShardAnswerWait}): a shard must answer before the wristband gives up on it.",
+                [nameof(CoordinatorAnswerWait), nameof(ShardAnswerWait)]);
         }
     }
 }

@@ -85,9 +85,14 @@ public sealed partial class CapacityShardGrain(
     private bool _moved;
     private DateTimeOffset _countedAt;
 
-    /// <summary>The borrow under way, which every entry that finds no place waits for, and how many wait.</summary>
+    /// <summary>The borrow under way, which every entry that finds no place waits for, when it began, and how many wait.</summary>
     private Task? _borrowing;
+    private DateTimeOffset _borrowingSince;
     private int _waitingToBorrow;
+
+    /// <summary>The first lease being asked for, and since when.</summary>
+    private Task? _leasing;
+    private DateTimeOffset _leasingSince;
 
     /// <summary>Borrows one entry waits for before it is refused, when others took what each brought.</summary>
     private const int MaxBorrowsPerEntry = 3;
@@ -133,45 +138,49 @@ public sealed partial class CapacityShardGrain(
         }
     }
 
-    public async Task<bool> ReserveAsync(Guid entryId)
+    public async Task<PlaceAnswer> ReserveAsync(Guid entryId, bool mayBorrow)
     {
         if (_cancelledFirst.Remove(entryId))
         {
-            return false; // its wristband gave up on this shard already
+            return PlaceAnswer.Full; // its wristband gave up on this shard already
         }
 
         // Other calls run during any await here (the grain is reentrant) and may adopt a newer
         // lease or take places; a lease is only ever taken whole (Adopt), never added to, and the
         // place is checked again after every await, so an await cannot lose what it changed.
-        if (_lease is null)
+        if (_lease is null && !await FirstLeaseInTimeAsync())
         {
-            Adopt(await Coordinator.GetLeaseAsync(_shard));
+            return PlaceAnswer.CoordinatorSilent;
         }
 
         for (var borrows = 0; Used >= Budget; borrows++)
         {
             var before = Budget;
-            if (borrows == MaxBorrowsPerEntry)
+            if (!mayBorrow || borrows == MaxBorrowsPerEntry)
             {
-                return false;
+                return PlaceAnswer.Full;
             }
 
-            await BorrowAsync();
+            if (!await BorrowInTimeAsync())
+            {
+                return PlaceAnswer.CoordinatorSilent;
+            }
+
             if (Budget <= before && Used >= Budget)
             {
-                return false; // the borrow found nothing
+                return PlaceAnswer.Full; // the borrow found nothing
             }
         }
 
         if (_cancelledFirst.Remove(entryId))
         {
-            return false; // cancelled while this call waited for a borrow
+            return PlaceAnswer.Full; // cancelled while this call waited for a borrow
         }
 
         _inside++;
         _moved = true;
         _reserved[entryId] = _clock.GetUtcNow();
-        return true;
+        return PlaceAnswer.Taken;
     }
 
     public async Task CancelAsync(Guid entryId)
@@ -182,7 +191,7 @@ public sealed partial class CapacityShardGrain(
         {
             _inside = Math.Max(0, _inside - 1);
             _moved = true;
-            await FreePlaceAsync();
+            await FreePlaceInTimeAsync();
         }
         else
         {
@@ -202,7 +211,7 @@ public sealed partial class CapacityShardGrain(
 
         _inside = Math.Max(0, _inside - 1);
         _moved = true;
-        await FreePlaceAsync();
+        await FreePlaceInTimeAsync();
     }
 
     public Task<int> SurrenderAsync(CapacityLease lease, int max, bool evenIfInUse)
@@ -254,20 +263,94 @@ public sealed partial class CapacityShardGrain(
     }
 
     /// <summary>
-    /// One borrow at a time per shard: entries that find no place wait for the one under way, so a
-    /// coordinator that does not answer costs its response timeout once, not once per entry, and
-    /// everything that needs no borrow (exits, entries with a place here) goes on meanwhile.
+    /// One borrow at a time per shard: entries that find no place wait for the one under way, at
+    /// most <see cref="CapacityOptions.CoordinatorAnswerWait"/> from its start, so a coordinator that
+    /// does not answer costs that wait once, not once per entry, and everything that needs no borrow
+    /// (exits, entries with a place here) goes on meanwhile. False when the coordinator did not
+    /// answer in time; the borrow goes on, and what it brings serves the next entry.
     /// </summary>
-    private async Task BorrowAsync()
+    private async Task<bool> BorrowInTimeAsync()
     {
+        if (_borrowing is null)
+        {
+            _borrowingSince = _clock.GetUtcNow();
+            _borrowing = BorrowOnceAsync();
+        }
+
         _waitingToBorrow++;
         try
         {
-            await (_borrowing ??= BorrowOnceAsync());
+            return await CoordinatorAnsweredInTimeAsync(_borrowing, _borrowingSince);
         }
         finally
         {
             _waitingToBorrow--;
+        }
+    }
+
+    /// <summary>The lease this activation starts from, asked once; false when the coordinator did not answer in time.</summary>
+    private Task<bool> FirstLeaseInTimeAsync()
+    {
+        if (_leasing is null)
+        {
+            _leasingSince = _clock.GetUtcNow();
+            _leasing = LeaseOnceAsync();
+        }
+
+        return CoordinatorAnsweredInTimeAsync(_leasing, _leasingSince);
+    }
+
+    private async Task LeaseOnceAsync()
+    {
+        try
+        {
+            Adopt(await Coordinator.GetLeaseAsync(_shard));
+        }
+        finally
+        {
+            _leasing = null;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a call to the coordinator begun at <paramref name="since"/> until
+    /// <see cref="CapacityOptions.CoordinatorAnswerWait"/> after that. A call that timed out in
+    /// Orleans counts as silent too; any other failure is the caller's (a 503 for the scanner).
+    /// </summary>
+    private async Task<bool> CoordinatorAnsweredInTimeAsync(Task call, DateTimeOffset since)
+    {
+        var left = since + _options.CoordinatorAnswerWait - _clock.GetUtcNow();
+        try
+        {
+            await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _clock);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            ObserveLater(call);
+            return false;
+        }
+    }
+
+    /// <summary>A call nobody waits for any more may still fail: its failure is observed, not left to the finalizer.</summary>
+    private static void ObserveLater(Task call) =>
+        _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>
+    /// Frees a place for an exit or a cancelled entry, waiting for the coordinator (when the place
+    /// goes back to it) at most <see cref="CapacityOptions.CoordinatorAnswerWait"/>: the place counts
+    /// as used until the return answers, so answering the caller earlier changes no count.
+    /// </summary>
+    private async Task FreePlaceInTimeAsync()
+    {
+        var freeing = FreePlaceAsync();
+        try
+        {
+            await freeing.WaitAsync(_options.CoordinatorAnswerWait, _clock);
+        }
+        catch (TimeoutException)
+        {
+            ObserveLater(freeing);
         }
     }
 
