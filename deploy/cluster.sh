@@ -227,6 +227,10 @@ resolve_binaries() {
     SILO_DLL=${SILO_DLL:-$ROOT/src/Silo/bin/Release/net10.0/EventSeries.Silo.dll}
     API_DLL=${API_DLL:-$ROOT/src/Api/bin/Release/net10.0/EventSeries.Api.dll}
   fi
+  # Its processes log to files, not a journal: each line gets its time (UTC), so a fault's log reads in order with the others'.
+  export Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}"
+  export Logging__Console__FormatterOptions__TimestampFormat="${Logging__Console__FormatterOptions__TimestampFormat:-HH:mm:ss.fff }"
+  export Logging__Console__FormatterOptions__UseUtcTimestamp="${Logging__Console__FormatterOptions__UseUtcTimestamp:-true}"
   # Every process serves the browser console at / from the same build (docs/console.md).
   if [ -z "${EventSeries__Console__Root:-}" ] && [ -f "$ROOT/web/dist/index.html" ]; then
     export EventSeries__Console__Root="$ROOT/web/dist"
