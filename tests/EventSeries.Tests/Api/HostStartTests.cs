@@ -60,6 +60,7 @@ public sealed class HostStartTests(PostgresServer postgres)
     [InlineData("api", "Orleans:Messaging:ResponseTimeout", "00:00:00")]
     [InlineData("silo", "Orleans:Messaging:SystemResponseTimeout", "-00:00:01")]
     [InlineData("silo", "Orleans:Membership:MaxProbeTimeout", "00:00:00.5")]
+    [InlineData("silo", "Capacity:CoordinatorAnswerWait", "00:00:01")] // not shorter than ShardAnswerWait
     public async Task ABadOptionValue_IsRefusedAtStart_NamingItsKey(string host, string key, string value)
     {
         var (exit, error) = await RunAsync(host, new() { ["ConnectionStrings:EventSeries"] = Unreachable, [key] = value });
