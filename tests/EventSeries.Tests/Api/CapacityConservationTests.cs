@@ -34,6 +34,12 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         // from another shard, and its exit gives it back there; the frozen call, thawed, is refused.
         { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.ReserveAsync), FaultTiming.Frozen },
         { nameof(ICapacityShardGrain), nameof(ICapacityShardGrain.ReserveAsync), FaultTiming.Before },
+
+        // A coordinator that does not answer (its silo frozen): shards stop waiting for it after
+        // Capacity:CoordinatorAnswerWait and answer without; its late answers still add up.
+        { nameof(ISeriesCapacityGrain), nameof(ISeriesCapacityGrain.BorrowAsync), FaultTiming.Frozen },
+        { nameof(ISeriesCapacityGrain), nameof(ISeriesCapacityGrain.ReturnAsync), FaultTiming.Frozen },
+        { nameof(ISeriesCapacityGrain), nameof(ISeriesCapacityGrain.GetLeaseAsync), FaultTiming.Frozen },
     };
 
     [Theory]
