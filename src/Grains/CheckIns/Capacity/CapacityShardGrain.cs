@@ -27,7 +27,9 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// its first lease's unused places as possibly taken until reservations have timed out, then counts again.</para>
 /// <para>The shard is reentrant: while it waits for the coordinator (a borrow, a return) it goes
 /// on taking and freeing places, so a coordinator on a frozen or dead silo holds up only the entries
-/// that need a borrow, never exits or entries it has places for. Every change to its counts is made
+/// that need a borrow, never exits or entries it has places for; and those at most
+/// <see cref="CapacityOptions.CoordinatorAnswerWait"/>, after which they hear
+/// <see cref="PlaceAnswer.CoordinatorSilent"/> and may take a place another shard holds. Every change to its counts is made
 /// between awaits and every decision is checked again after one; a place on its way back to the
 /// coordinator counts as used until the return answers.</para>
 /// <para>The shard never calls the coordinator while activating: the coordinator may be the one
