@@ -306,6 +306,7 @@ public sealed partial class CapacityShardGrain(
     {
         try
         {
+            await Task.Yield(); // so the finally below can never run before _leasing is assigned
             Adopt(await Coordinator.GetLeaseAsync(_shard));
         }
         finally
