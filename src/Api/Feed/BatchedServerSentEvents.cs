@@ -7,7 +7,8 @@ namespace EventSeries.Api.Feed;
 
 /// <summary>
 /// Server-Sent Events written a batch at a time: the frames of a batch (<see cref="SseFrame"/>,
-/// encoded once per event for all clients) are copied into the response's pipe and sent with one flush. ASP.NET Core's own result formats and flushes every event for every client, which at
+/// encoded once per event for all clients) are copied into the response's pipe and sent with one
+/// flush. ASP.NET Core's own result formats and flushes every event for every client, which at
 /// a thousand clients of a series scanned 5,000 times a second is five million of each a second;
 /// batches (the feed releases one every few hundred milliseconds) make it a few thousand writes.
 /// </summary>

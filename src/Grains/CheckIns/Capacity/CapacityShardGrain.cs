@@ -29,9 +29,9 @@ namespace EventSeries.Grains.CheckIns.Capacity;
 /// on taking and freeing places, so a coordinator on a frozen or dead silo holds up only the entries
 /// that need a borrow, never exits or entries it has places for; and those at most
 /// <see cref="CapacityOptions.CoordinatorAnswerWait"/>, after which they hear
-/// <see cref="PlaceAnswer.CoordinatorSilent"/> and may take a place another shard holds. Every change to its counts is made
-/// between awaits and every decision is checked again after one; a place on its way back to the
-/// coordinator counts as used until the return answers.</para>
+/// <see cref="PlaceAnswer.CoordinatorSilent"/> and may take a place another shard holds. Every
+/// change to its counts is made between awaits and every decision is checked again after one; a
+/// place on its way back to the coordinator counts as used until the return answers.</para>
 /// <para>The shard never calls the coordinator while activating: the coordinator may be the one
 /// activating it (through <see cref="SurrenderAsync"/>), and both would wait for each other.</para>
 /// </remarks>
