@@ -99,14 +99,15 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
     [Fact]
     public async Task AnEntryWhoseShardIsFrozen_TakesItsPlaceFromAnother_AndItsExitGivesItBackThere()
     {
-        var freeze = new FrozenShard();
+        var freeze = new HeldGrainCalls();
         await using var host = await ApiHost.StartAsync(await postgres.CreateDatabaseAsync(), services: s => s.AddSingleton<IIncomingGrainCallFilter>(freeze));
         var tenant = await Tenant.BootstrapAsync(host.ConnectionString);
         using var client = host.Client(tenant.Token);
         var g = await GateScenario.CreateAsync(client, host.Clock.GetUtcNow(), general: 2, vip: 0, capacity: 10);
         var band = g.Wristbands[0];
         var home = CapacityShards.Of(band.Id);
-        freeze.Key = CapacityShards.Key(g.Series.Id, home);
+        var homeKey = CapacityShards.Key(g.Series.Id, home);
+        freeze.Holds = call => call.InterfaceMethod?.Name == nameof(ICapacityShardGrain.ReserveAsync) && call.TargetId.Key.ToString() == homeKey;
 
         var started = System.Diagnostics.Stopwatch.StartNew();
         var entry = await g.ScanAsync(band.NfcId);
@@ -125,31 +126,6 @@ public sealed class CapacityConservationTests(PostgresServer postgres)
         var ledger = await client.GetOkAsync<CapacityLedgerView>($"/api/series/{g.Series.Id}/capacity");
         Assert.Equal((10, 0), (ledger.Pool + ledger.Shards.Sum(s => s.Lease), ledger.InsideLogged));
         Assert.Equal(0, ledger.Shards.Sum(s => s.Inside!.Value));
-    }
-
-    /// <summary>Holds every reservation at one shard (by its key) until thawed, as a frozen silo would.</summary>
-    private sealed class FrozenShard : IIncomingGrainCallFilter
-    {
-        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _held;
-
-        public volatile string? Key;
-
-        public int Held => _held;
-
-        public void Thaw() => _thaw.TrySetResult();
-
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            if (Key is { } key && context.InterfaceMethod?.Name == nameof(ICapacityShardGrain.ReserveAsync)
-                && context.TargetId.Key.ToString() == key && !_thaw.Task.IsCompleted)
-            {
-                Interlocked.Increment(ref _held);
-                await _thaw.Task;
-            }
-
-            await context.Invoke();
-        }
     }
 
     /// <summary>A place reserved for a scan whose row never comes (its silo died mid-scan) comes back after the timeout.</summary>

@@ -18,7 +18,7 @@ public sealed class FrozenCoordinatorTests(PostgresServer postgres)
     [Fact]
     public async Task AFrozenCoordinator_AtAFullSeries_HoldsUpNoEntryAndNoExit_AndLosesNoPlace()
     {
-        var freeze = new FrozenCoordinator();
+        var freeze = new HeldGrainCalls();
         await using var host = await ApiHost.StartAsync(
             await postgres.CreateDatabaseAsync(),
             services: s => s.AddSingleton<IIncomingGrainCallFilter>(freeze),
@@ -40,7 +40,8 @@ public sealed class FrozenCoordinatorTests(PostgresServer postgres)
         Assert.True((await g.ScanAsync(inside1.NfcId)).Allowed);
         Assert.Equal(ScanReasons.CapacityReached, (await g.ScanAsync(BandOfShard(g, 2, 0).NfcId)).Reason);
 
-        freeze.SeriesId = g.Series.Id;
+        var coordinator = g.Series.Id.ToString("N");
+        freeze.Holds = call => call.InterfaceMethod?.DeclaringType == typeof(ISeriesCapacityGrain) && call.TargetId.Key.ToString() == coordinator;
         var started = Stopwatch.StartNew();
         var refused = await g.ScanAsync(BandOfShard(g, 4, 0).NfcId); // shards 4 and 5 hold nothing: a borrow
         var refusedAfter = started.Elapsed;
@@ -79,29 +80,4 @@ public sealed class FrozenCoordinatorTests(PostgresServer postgres)
     private sealed record LedgerView(int? Capacity, int Pool, IReadOnlyList<ShardView> Shards, int InsideLogged);
 
     private sealed record ShardView(int Shard, int Lease, int? Budget, int? Inside);
-
-    /// <summary>Holds every call to one series' capacity coordinator until thawed, as a frozen silo would.</summary>
-    private sealed class FrozenCoordinator : IIncomingGrainCallFilter
-    {
-        private readonly TaskCompletionSource _thaw = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _held;
-
-        public Guid? SeriesId;
-
-        public int Held => _held;
-
-        public void Thaw() => _thaw.TrySetResult();
-
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            if (SeriesId is { } series && context.InterfaceMethod?.DeclaringType == typeof(ISeriesCapacityGrain)
-                && context.TargetId.Key.ToString() == series.ToString("N") && !_thaw.Task.IsCompleted)
-            {
-                Interlocked.Increment(ref _held);
-                await _thaw.Task;
-            }
-
-            await context.Invoke();
-        }
-    }
 }
